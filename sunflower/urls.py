@@ -4,5 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("audit/", include("sunflower.audit.urls")),
+    path("", include("sunflower.hmis.urls")),
     path("", include("sunflower.accounts.urls")),
 ]

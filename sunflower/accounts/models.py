@@ -46,6 +46,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Django admin access; the policy grants it to HMIS administrators only.
     is_staff = models.BooleanField(_("staff status"), default=False)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    # The HUD User.csv row this person's HMIS records carry as UserID (made on first write).
+    hmis_user = models.OneToOneField(
+        "hmis.HmisUser", on_delete=models.SET_NULL, null=True, blank=True, related_name="account"
+    )
 
     objects = UserManager()
 
@@ -68,4 +72,67 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.first_name or self.email
 
 
-__all__ = ["Duty", "Role", "User", "UserManager"]
+class Membership(models.Model):
+    """A user's role at one agency (an HMIS Organization). A user may belong to several."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organization = models.ForeignKey(
+        "hmis.Organization", on_delete=models.PROTECT, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["user__email", "organization__organization_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organization"], name="accounts_membership_one_role_per_agency"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="accounts_membership_valid_role"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} - {self.get_role_display()} at {self.organization}"
+
+
+class DutyAssignment(models.Model):
+    """An added duty: CES regional coordinator (for one region, or every region when blank) or
+    member of a committee (e.g. the HMIS Oversight Committee)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="duties")
+    duty = models.CharField(_("duty"), max_length=32, choices=Duty.choices)
+    region = models.ForeignKey(
+        "geo.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    committee = models.CharField(_("committee"), max_length=100, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["user__email", "duty"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(duty__in=Duty.values), name="accounts_duty_valid_duty"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.region or self.committee or _("all regions")
+        return f"{self.user} - {self.get_duty_display()} ({where})"
+
+    def covers(self, obj) -> bool:
+        """Whether this duty reaches `obj` (a Region, or anything carrying a `region`)."""
+        if self.duty == Duty.COMMITTEE_MEMBER:
+            return True
+        if self.region_id is None:
+            return True
+        region_id = getattr(obj, "region_id", None)
+        if region_id is None and obj.__class__.__name__ == "Region":
+            region_id = obj.pk
+        return region_id == self.region_id
+
+
+__all__ = ["Duty", "DutyAssignment", "Membership", "Role", "User", "UserManager"]

@@ -1,0 +1,41 @@
+"""Changes of state for users and memberships (every one through here or the admin)."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from sunflower.accounts.roles import Role
+
+
+def sync_admin_flags(user) -> None:
+    """Django admin access follows the HMIS administrator role and nothing else.
+
+    `is_staff`/`is_superuser` are derived state, kept in step whenever a membership changes, so
+    that the admin's own permission checks agree with the access policy.
+    """
+    is_admin = user.memberships.filter(is_active=True, role=Role.HMIS_ADMIN).exists()
+    if user.is_staff != is_admin or user.is_superuser != is_admin:
+        user.is_staff = is_admin
+        user.is_superuser = is_admin
+        user.save(update_fields=["is_staff", "is_superuser"])
+    user._sunflower_memberships = None
+
+
+@transaction.atomic
+def grant_role(user, organization, role: Role):
+    """Give `user` `role` at `organization` (replacing the role they had there)."""
+    from sunflower.accounts.models import Membership
+
+    membership, _ = Membership.objects.update_or_create(
+        user=user, organization=organization, defaults={"role": role, "is_active": True}
+    )
+    sync_admin_flags(user)
+    return membership
+
+
+@transaction.atomic
+def revoke_role(user, organization) -> None:
+    from sunflower.accounts.models import Membership
+
+    Membership.objects.filter(user=user, organization=organization).update(is_active=False)
+    sync_admin_flags(user)

@@ -1,0 +1,31 @@
+"""`sunflower bootstrap_demo`: what `make run` does after migrating.
+
+Loads the Kansas geography, the demo data (only into an empty database) and the demo logins,
+then prints the logins. Safe to run again: a second run changes nothing but the printout.
+"""
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from sunflower.accounts.demo import DEMO_PASSWORD, ensure_demo_logins
+
+
+class Command(BaseCommand):
+    help = "Load geography, demo data (if the database is empty) and one demo login per role."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--clients", type=int, default=2000)
+
+    def handle(self, *args, clients: int, **options):
+        if settings.PRODUCTION:
+            raise CommandError("bootstrap_demo never runs in production.")
+        call_command("load_geography", stdout=self.stdout)
+        call_command("generate_demo_data", clients=clients, if_empty=True, stdout=self.stdout)
+        logins = ensure_demo_logins()
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {DEMO_PASSWORD})"))
+        for login, agency in logins:
+            duty = f" + {login.duty.label}" if login.duty else ""
+            self.stdout.write(f"  {login.email:<40} {login.role.label}{duty} - {agency}")
+        self.stdout.write("Sunflower will be at http://127.0.0.1:8000")

@@ -1,0 +1,373 @@
+"""The one access policy: may this user do this action (on this record)?
+
+Every view, the admin, the API and the reports ask `can()` or use the `visible_*` querysets
+here; nothing else decides access. The role table is data (`ROLE_TABLE`), transcribed from the
+product brief (docs/access-control.md explains each cell and the choices made where the brief
+is silent). Each condition is written once, on its own line, and tested cell by cell in
+tests/accounts/test_policy.py.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from sunflower.accounts.roles import Duty, Role
+
+
+class Action(enum.StrEnum):
+    VIEW_CES_CLIENT_INFO = "view_ces_client_info"
+    ATTEND_CES_MEETINGS = "attend_ces_meetings"
+    VIEW_CLIENT_RECORD = "view_client_record"
+    EDIT_HMIS_DATA = "edit_hmis_data"
+    CES_ASSESS_AND_REFER = "ces_assess_and_refer"
+    RUN_PROGRAM_REPORTS = "run_program_reports"
+    USE_OUTREACH_MAP = "use_outreach_map"
+    REQUEST_USERS_AND_PROGRAM_CHANGES = "request_users_and_program_changes"
+    MANAGE_USERS_PROJECTS_APPROVALS = "manage_users_projects_approvals"
+    VIEW_AUDIT_LOG = "view_audit_log"
+    USE_DJANGO_ADMIN = "use_django_admin"
+    RUN_REGIONAL_CES_LIST = "run_regional_ces_list"
+    VOTE_IN_COMMITTEE = "vote_in_committee"
+
+
+class Scope(enum.Enum):
+    """How far a role's permission for an action reaches."""
+
+    NONE = "no"
+    CES_RECORDS = "CES records only"  # assessments, events, enrollments in CE projects
+    OWN_AGENCY = "own agency"  # records of the member's agency's projects
+    ALL = "all"
+
+
+R = Role
+S = Scope
+# One row per action, one cell per role, as in the product brief's table.
+ROLE_TABLE: dict[Action, dict[Role, Scope]] = {
+    Action.VIEW_CES_CLIENT_INFO: {
+        R.VICTIM_SERVICE_PROVIDER: S.CES_RECORDS,
+        R.ACCESS_POINT: S.CES_RECORDS,
+        R.AGENCY_CES: S.CES_RECORDS,
+        R.AGENCY_CES_OUTREACH: S.CES_RECORDS,
+        R.AGENCY_ADMIN: S.CES_RECORDS,
+        R.HMIS_ADMIN: S.ALL,
+    },
+    Action.ATTEND_CES_MEETINGS: {
+        R.VICTIM_SERVICE_PROVIDER: S.ALL,
+        R.ACCESS_POINT: S.ALL,
+        R.AGENCY_CES: S.ALL,
+        R.AGENCY_CES_OUTREACH: S.ALL,
+        R.AGENCY_ADMIN: S.ALL,
+        R.HMIS_ADMIN: S.ALL,
+    },
+    # Not a row of the brief: reading the full client record follows the edit row, except that
+    # a VSP never reads HMIS client records (it coordinates through CES information only).
+    Action.VIEW_CLIENT_RECORD: {
+        R.VICTIM_SERVICE_PROVIDER: S.NONE,
+        R.ACCESS_POINT: S.CES_RECORDS,
+        R.AGENCY_CES: S.OWN_AGENCY,
+        R.AGENCY_CES_OUTREACH: S.OWN_AGENCY,
+        R.AGENCY_ADMIN: S.OWN_AGENCY,
+        R.HMIS_ADMIN: S.ALL,
+    },
+    Action.EDIT_HMIS_DATA: {
+        R.VICTIM_SERVICE_PROVIDER: S.NONE,
+        R.ACCESS_POINT: S.CES_RECORDS,
+        R.AGENCY_CES: S.OWN_AGENCY,
+        R.AGENCY_CES_OUTREACH: S.OWN_AGENCY,
+        R.AGENCY_ADMIN: S.OWN_AGENCY,
+        R.HMIS_ADMIN: S.ALL,
+    },
+    Action.CES_ASSESS_AND_REFER: {
+        R.VICTIM_SERVICE_PROVIDER: S.NONE,
+        R.ACCESS_POINT: S.CES_RECORDS,
+        R.AGENCY_CES: S.CES_RECORDS,
+        R.AGENCY_CES_OUTREACH: S.CES_RECORDS,
+        R.AGENCY_ADMIN: S.CES_RECORDS,
+        R.HMIS_ADMIN: S.ALL,
+    },
+    Action.RUN_PROGRAM_REPORTS: {
+        R.VICTIM_SERVICE_PROVIDER: S.NONE,
+        R.ACCESS_POINT: S.NONE,
+        R.AGENCY_CES: S.OWN_AGENCY,
+        R.AGENCY_CES_OUTREACH: S.OWN_AGENCY,
+        R.AGENCY_ADMIN: S.OWN_AGENCY,
+        R.HMIS_ADMIN: S.ALL,
+    },
+    # The brief's "—" for agency administrators: the map is for outreach workers; an agency
+    # administrator who also does outreach holds the outreach role as well.
+    Action.USE_OUTREACH_MAP: {
+        R.VICTIM_SERVICE_PROVIDER: S.NONE,
+        R.ACCESS_POINT: S.NONE,
+        R.AGENCY_CES: S.NONE,
+        R.AGENCY_CES_OUTREACH: S.OWN_AGENCY,
+        R.AGENCY_ADMIN: S.NONE,
+        R.HMIS_ADMIN: S.ALL,
+    },
+    # "manage users, projects, approvals": agency administrators may request, not decide.
+    Action.REQUEST_USERS_AND_PROGRAM_CHANGES: {
+        R.VICTIM_SERVICE_PROVIDER: S.NONE,
+        R.ACCESS_POINT: S.NONE,
+        R.AGENCY_CES: S.NONE,
+        R.AGENCY_CES_OUTREACH: S.NONE,
+        R.AGENCY_ADMIN: S.OWN_AGENCY,
+        R.HMIS_ADMIN: S.ALL,
+    },
+    Action.MANAGE_USERS_PROJECTS_APPROVALS: {
+        R.VICTIM_SERVICE_PROVIDER: S.NONE,
+        R.ACCESS_POINT: S.NONE,
+        R.AGENCY_CES: S.NONE,
+        R.AGENCY_CES_OUTREACH: S.NONE,
+        R.AGENCY_ADMIN: S.NONE,
+        R.HMIS_ADMIN: S.ALL,
+    },
+    Action.VIEW_AUDIT_LOG: {role: S.ALL if role == R.HMIS_ADMIN else S.NONE for role in Role},
+    Action.USE_DJANGO_ADMIN: {role: S.ALL if role == R.HMIS_ADMIN else S.NONE for role in Role},
+    # Duties, not roles, grant these two (see DUTY_ACTIONS); no role grants them alone.
+    Action.RUN_REGIONAL_CES_LIST: {role: S.ALL if role == R.HMIS_ADMIN else S.NONE for role in Role},
+    Action.VOTE_IN_COMMITTEE: dict.fromkeys(Role, S.NONE),
+}
+
+# Added duties grant one action each, scoped to the duty's region (coordinators) or committee.
+DUTY_ACTIONS: dict[Duty, Action] = {
+    Duty.CES_REGIONAL_COORDINATOR: Action.RUN_REGIONAL_CES_LIST,
+    Duty.COMMITTEE_MEMBER: Action.VOTE_IN_COMMITTEE,
+}
+
+# The HUD project type of Coordinated Entry projects (list 2.02.6).
+CE_PROJECT_TYPE = 14
+
+
+# --- who the user is --------------------------------------------------------------------------
+
+
+def active_memberships(user) -> list:
+    """The user's current agency memberships, cached on the user object for one request."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached = getattr(user, "_sunflower_memberships", None)
+    if cached is None:
+        cached = list(user.memberships.filter(is_active=True).select_related("organization"))
+        user._sunflower_memberships = cached
+    return cached
+
+
+def roles_of(user) -> set[Role]:
+    return {Role(m.role) for m in active_memberships(user)}
+
+
+def is_hmis_admin(user) -> bool:
+    return Role.HMIS_ADMIN in roles_of(user)
+
+
+def agency_ids_with(user, action: Action, scope: Scope) -> set[int]:
+    """Organizations where one of the user's roles grants `action` with exactly `scope`."""
+    return {
+        m.organization_id
+        for m in active_memberships(user)
+        if ROLE_TABLE[action][Role(m.role)] == scope
+    }
+
+
+def active_duties(user, duty: Duty) -> list:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    return list(user.duties.filter(duty=duty, is_active=True).select_related("region"))
+
+
+# --- the question --------------------------------------------------------------------------
+
+
+def can(user, action: Action, obj=None) -> bool:
+    """May `user` do `action`, on `obj` if given, or anywhere at all if not?"""
+    action = Action(action)
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if _duty_allows(user, action, obj):
+        return True
+    return any(
+        _scope_allows(ROLE_TABLE[action][Role(membership.role)], membership, obj)
+        for membership in active_memberships(user)
+    )
+
+
+def require(user, action: Action, obj=None) -> None:
+    """Raise PermissionDenied unless `can(user, action, obj)`."""
+    from django.core.exceptions import PermissionDenied
+
+    if not can(user, action, obj):
+        raise PermissionDenied
+
+
+def _duty_allows(user, action: Action, obj) -> bool:
+    for duty, granted in DUTY_ACTIONS.items():
+        if granted != action:
+            continue
+        for assignment in active_duties(user, duty):
+            if obj is None or assignment.covers(obj):
+                return True
+    return False
+
+
+def _scope_allows(scope: Scope, membership, obj) -> bool:
+    if scope is Scope.NONE:
+        return False
+    if scope is Scope.ALL:
+        return True
+    if obj is None:
+        return True  # the capability exists somewhere in the user's scope
+    if scope is Scope.OWN_AGENCY:
+        return membership.organization_id in organizations_of(obj)
+    if scope is Scope.CES_RECORDS:
+        return is_ces_record(obj)
+    raise ValueError(f"unknown scope {scope!r}")
+
+
+# --- what a record belongs to --------------------------------------------------------------
+
+
+def organizations_of(obj) -> set[int]:
+    """The agencies a record belongs to: an agency itself, a project's agency, the agency of the
+    project an enrollment (or a record of an enrollment) is in, every agency that has enrolled
+    a client."""
+    from sunflower.hmis import models as hmis
+
+    if isinstance(obj, hmis.Organization):
+        return {obj.pk}
+    if isinstance(obj, hmis.Project):
+        return {obj.organization_id}
+    if isinstance(obj, hmis.Client):
+        return set(
+            hmis.Enrollment.objects.filter(client=obj).values_list(
+                "project__organization_id", flat=True
+            )
+        )
+    project = _project_of(obj)
+    if project is not None:
+        return {project.organization_id}
+    return set()
+
+
+def _project_of(obj):
+    if getattr(obj, "project_id", None) is not None and hasattr(obj, "project"):
+        return obj.project
+    enrollment = getattr(obj, "enrollment", None)
+    if enrollment is not None:
+        return enrollment.project
+    return None
+
+
+def is_ces_record(obj) -> bool:
+    """A Coordinated Entry record: an assessment (4.19) or event (4.20) with its details, an
+    enrollment in a CE project and the records of that enrollment, or a client who has any."""
+    from sunflower.hmis import models as hmis
+
+    if isinstance(obj, hmis.Assessment | hmis.AssessmentQuestions | hmis.AssessmentResults):
+        return True
+    if isinstance(obj, hmis.Event):
+        return True
+    if isinstance(obj, hmis.Client):
+        return ces_clients().filter(pk=obj.pk).exists()
+    project = _project_of(obj)
+    return project is not None and project.project_type == CE_PROJECT_TYPE
+
+
+# --- the querysets every list and report starts from --------------------------------------
+
+
+def ces_clients() -> QuerySet:
+    """Clients with a CES record: an enrollment in a CE project, an assessment or an event."""
+    from sunflower.hmis import models as hmis
+
+    return hmis.Client.objects.filter(
+        Exists(
+            hmis.Enrollment.objects.filter(
+                client=OuterRef("pk"), project__project_type=CE_PROJECT_TYPE
+            )
+        )
+        | Exists(hmis.Assessment.objects.filter(client=OuterRef("pk")))
+        | Exists(hmis.Event.objects.filter(client=OuterRef("pk")))
+    )
+
+
+def visible_clients(user, action: Action = Action.VIEW_CLIENT_RECORD) -> QuerySet:
+    """The clients whose records `user` may open for `action` (never more)."""
+    from sunflower.hmis import models as hmis
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return hmis.Client.objects.none()
+    scopes = {ROLE_TABLE[action][Role(m.role)] for m in active_memberships(user)}
+    if Scope.ALL in scopes:
+        return hmis.Client.objects.all()
+    condition = Q(pk__in=[])
+    own = agency_ids_with(user, action, Scope.OWN_AGENCY)
+    if own:
+        condition |= Exists(
+            hmis.Enrollment.objects.filter(
+                client=OuterRef("pk"), project__organization_id__in=own
+            )
+        )
+    if Scope.CES_RECORDS in scopes:
+        condition |= Q(pk__in=ces_clients().values("pk"))
+    return hmis.Client.objects.filter(condition)
+
+
+def visible_enrollments(user, action: Action = Action.VIEW_CLIENT_RECORD) -> QuerySet:
+    from sunflower.hmis import models as hmis
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return hmis.Enrollment.objects.none()
+    scopes = {ROLE_TABLE[action][Role(m.role)] for m in active_memberships(user)}
+    if Scope.ALL in scopes:
+        return hmis.Enrollment.objects.all()
+    condition = Q(pk__in=[])
+    own = agency_ids_with(user, action, Scope.OWN_AGENCY)
+    if own:
+        condition |= Q(project__organization_id__in=own)
+    if Scope.CES_RECORDS in scopes:
+        condition |= Q(project__project_type=CE_PROJECT_TYPE)
+    return hmis.Enrollment.objects.filter(condition)
+
+
+def visible_projects(user, action: Action) -> QuerySet:
+    """Projects whose data (or reports) `user` may reach for `action`."""
+    from sunflower.hmis import models as hmis
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return hmis.Project.objects.none()
+    scopes = {ROLE_TABLE[action][Role(m.role)] for m in active_memberships(user)}
+    if Scope.ALL in scopes:
+        return hmis.Project.objects.all()
+    condition = Q(pk__in=[])
+    own = agency_ids_with(user, action, Scope.OWN_AGENCY)
+    if own:
+        condition |= Q(organization_id__in=own)
+    if Scope.CES_RECORDS in scopes:
+        condition |= Q(project_type=CE_PROJECT_TYPE)
+    return hmis.Project.objects.filter(condition)
+
+
+def access_client(user, client_pk: int, action: Action = Action.VIEW_CLIENT_RECORD):
+    """The one way a page opens a client's record: checks the policy, writes the audit entry
+    for the view, and returns the client. Refused and missing clients look the same (404), so
+    that a URL does not reveal whether a person is in the HMIS."""
+    from django.http import Http404
+
+    from sunflower.audit.actions import record_view
+
+    client = visible_clients(user, action).filter(pk=client_pk).first()
+    if client is None:
+        raise Http404("No such client.")
+    record_view(user, client)
+    return client
+
+
+def allowed_actions(user) -> set[Action]:
+    """Every action the user can do somewhere; navigation is built from this."""
+    return {action for action in Action if can(user, action)}
+
+
+def roles_granting(action: Action, scopes: Iterable[Scope] = (Scope.ALL, Scope.OWN_AGENCY, Scope.CES_RECORDS)) -> set[Role]:
+    return {role for role, scope in ROLE_TABLE[action].items() if scope in set(scopes)}

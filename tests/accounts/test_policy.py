@@ -1,0 +1,163 @@
+"""Every cell of the product brief's role table, allowed side and refused side.
+
+EXPECTED below is transcribed independently from docs/access-control.md (the brief's table);
+it is deliberately not read from policy.ROLE_TABLE, so a wrong cell in the policy fails here.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from sunflower.accounts import policy
+from sunflower.accounts.policy import Action
+from sunflower.accounts.roles import Duty, Role
+
+pytestmark = [pytest.mark.foundation, pytest.mark.security, pytest.mark.django_db]
+
+VSP, AP, AG, OUT, ADM, HMIS = (
+    Role.VICTIM_SERVICE_PROVIDER,
+    Role.ACCESS_POINT,
+    Role.AGENCY_CES,
+    Role.AGENCY_CES_OUTREACH,
+    Role.AGENCY_ADMIN,
+    Role.HMIS_ADMIN,
+)
+ROLES = [VSP, AP, AG, OUT, ADM, HMIS]
+
+# Scopes: "all", "own" (own agency's records), "ces" (CES records only), "no".
+EXPECTED: dict[Action, tuple[str, str, str, str, str, str]] = {
+    #                                      VSP    AP     AG     OUT    ADM    HMIS
+    Action.VIEW_CES_CLIENT_INFO: ("ces", "ces", "ces", "ces", "ces", "all"),
+    Action.ATTEND_CES_MEETINGS: ("all", "all", "all", "all", "all", "all"),
+    Action.VIEW_CLIENT_RECORD: ("no", "ces", "own", "own", "own", "all"),
+    Action.EDIT_HMIS_DATA: ("no", "ces", "own", "own", "own", "all"),
+    Action.CES_ASSESS_AND_REFER: ("no", "ces", "ces", "ces", "ces", "all"),
+    Action.RUN_PROGRAM_REPORTS: ("no", "no", "own", "own", "own", "all"),
+    Action.USE_OUTREACH_MAP: ("no", "no", "no", "own", "no", "all"),
+    Action.REQUEST_USERS_AND_PROGRAM_CHANGES: ("no", "no", "no", "no", "own", "all"),
+    Action.MANAGE_USERS_PROJECTS_APPROVALS: ("no", "no", "no", "no", "no", "all"),
+    Action.VIEW_AUDIT_LOG: ("no", "no", "no", "no", "no", "all"),
+    Action.USE_DJANGO_ADMIN: ("no", "no", "no", "no", "no", "all"),
+    Action.RUN_REGIONAL_CES_LIST: ("no", "no", "no", "no", "no", "all"),
+    Action.VOTE_IN_COMMITTEE: ("no", "no", "no", "no", "no", "no"),
+}
+
+CELLS = [
+    pytest.param(action, role, EXPECTED[action][i], id=f"{action.value}-{role.value}")
+    for action in Action
+    for i, role in enumerate(ROLES)
+]
+
+
+def test_every_action_is_in_the_expected_table():
+    assert set(EXPECTED) == set(Action)
+    assert set(policy.ROLE_TABLE) == set(Action)
+
+
+@pytest.mark.parametrize(("action", "role", "scope"), CELLS)
+def test_role_table_cell(world, action, role, scope):
+    # given a user with `role` at agency A
+    user = world.user_with(role)
+    own, other, ces = world.records_for(action)
+
+    # then the capability exists somewhere exactly when the cell is not "no"
+    assert policy.can(user, action) is (scope != "no")
+    # and on records: own agency's, another agency's, a CES record
+    assert policy.can(user, action, own) is (scope in {"all", "own"})
+    assert policy.can(user, action, other) is (scope == "all")
+    assert policy.can(user, action, ces) is (scope in {"all", "ces"})
+
+
+@pytest.mark.parametrize("role", ROLES, ids=[r.value for r in ROLES])
+def test_visible_clients_follow_the_view_row(world, role):
+    user = world.user_with(role)
+    scope = EXPECTED[Action.VIEW_CLIENT_RECORD][ROLES.index(role)]
+    visible = set(policy.visible_clients(user).values_list("pk", flat=True))
+    expected = {
+        "all": {world.own_client.pk, world.other_client.pk, world.ces_client.pk},
+        "own": {world.own_client.pk},
+        "ces": {world.ces_client.pk},
+        "no": set(),
+    }[scope]
+    assert visible == expected
+
+
+@pytest.mark.parametrize("role", ROLES, ids=[r.value for r in ROLES])
+def test_visible_enrollments_follow_the_view_row(world, role):
+    user = world.user_with(role)
+    scope = EXPECTED[Action.VIEW_CLIENT_RECORD][ROLES.index(role)]
+    visible = set(policy.visible_enrollments(user).values_list("pk", flat=True))
+    expected = {
+        "all": {world.own_enrollment.pk, world.other_enrollment.pk, world.ces_enrollment.pk},
+        "own": {world.own_enrollment.pk},
+        "ces": {world.ces_enrollment.pk},
+        "no": set(),
+    }[scope]
+    assert visible == expected
+
+
+def test_vsp_can_never_write_even_a_ces_record(world):
+    user = world.user_with(VSP)
+    for record in (world.own_enrollment, world.ces_enrollment, world.assessment):
+        assert not policy.can(user, Action.EDIT_HMIS_DATA, record)
+        assert not policy.can(user, Action.CES_ASSESS_AND_REFER, record)
+
+
+def test_inactive_user_and_inactive_membership_can_do_nothing(world):
+    user = world.user_with(HMIS)
+    user.is_active = False
+    assert not any(policy.can(user, action) for action in Action)
+    other = world.user_with(AG, email="inactive-membership@example.org")
+    other.memberships.update(is_active=False)
+    other._sunflower_memberships = None
+    assert policy.allowed_actions(other) == set()
+
+
+def test_anonymous_can_do_nothing():
+    from django.contrib.auth.models import AnonymousUser
+
+    assert policy.allowed_actions(AnonymousUser()) == set()
+    assert not policy.visible_clients(AnonymousUser()).exists()
+
+
+def test_role_at_another_agency_does_not_reach_this_agency(world):
+    # a user who is agency staff at B only must not edit agency A's enrollment
+    user = world.user_with(AG, organization=world.other_agency, email="b-staff@example.org")
+    assert policy.can(user, Action.EDIT_HMIS_DATA, world.other_enrollment)
+    assert not policy.can(user, Action.EDIT_HMIS_DATA, world.own_enrollment)
+
+
+def test_regional_coordinator_duty_reaches_only_its_region(world):
+    from sunflower.accounts.models import DutyAssignment
+
+    user = world.user_with(AG, email="coordinator@example.org")
+    assert not policy.can(user, Action.RUN_REGIONAL_CES_LIST)
+    DutyAssignment.objects.create(
+        user=user, duty=Duty.CES_REGIONAL_COORDINATOR, region=world.region_1
+    )
+    assert policy.can(user, Action.RUN_REGIONAL_CES_LIST)
+    assert policy.can(user, Action.RUN_REGIONAL_CES_LIST, world.region_1)
+    assert not policy.can(user, Action.RUN_REGIONAL_CES_LIST, world.region_2)
+
+
+def test_committee_member_duty_grants_voting_only(world):
+    from sunflower.accounts.models import DutyAssignment
+
+    user = world.user_with(ADM, email="committee@example.org")
+    assert not policy.can(user, Action.VOTE_IN_COMMITTEE)
+    DutyAssignment.objects.create(
+        user=user, duty=Duty.COMMITTEE_MEMBER, committee="HMIS Oversight Committee"
+    )
+    assert policy.can(user, Action.VOTE_IN_COMMITTEE)
+    assert not policy.can(user, Action.MANAGE_USERS_PROJECTS_APPROVALS)
+
+
+def test_access_client_refuses_like_a_missing_record(world):
+    from django.http import Http404
+
+    user = world.user_with(AG)
+    assert policy.access_client(user, world.own_client.pk) == world.own_client
+    with pytest.raises(Http404):
+        policy.access_client(user, world.other_client.pk)
+    with pytest.raises(Http404):
+        policy.access_client(user, 10**9)
