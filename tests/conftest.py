@@ -30,12 +30,14 @@ class World:
     region_2: object
     _users: dict = field(default_factory=dict)
 
-    def user_with(self, role, organization=None, email=None, password="a-long-enough-password"):
+    def user_with(
+        self, role, organization=None, email=None, password="a-long-enough-password", **fields
+    ):
         from sunflower.accounts.testing import create_user_with_role
 
         email = email or f"{role.value.replace('_', '-')}@example.org"
         return create_user_with_role(
-            email, role, password=password, organization=organization or self.own_agency
+            email, role, password=password, organization=organization or self.own_agency, **fields
         )
 
     def records_for(self, action):

@@ -39,3 +39,21 @@ def revoke_role(user, organization) -> None:
 
     Membership.objects.filter(user=user, organization=organization).update(is_active=False)
     sync_admin_flags(user)
+
+
+@transaction.atomic
+def hmis_user_for(user):
+    """The HUD User.csv row that `user`'s records carry as UserID, made on first need."""
+    from sunflower.accounts.models import User
+    from sunflower.hmis.models import HmisUser
+
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if locked.hmis_user_id is None:
+        locked.hmis_user = HmisUser.objects.create(
+            user_first_name=user.first_name[:50],
+            user_last_name=user.last_name[:50],
+            user_email=user.email[:320],
+        )
+        locked.save(update_fields=["hmis_user"])
+    user.hmis_user = locked.hmis_user
+    return locked.hmis_user

@@ -114,14 +114,18 @@ _CACHE_ATTRIBUTE = "_sunflower_allowed_actions"
 
 def user_actions(user) -> set[Action]:
     """`allowed_actions(user)`, computed once per request and kept on the user object
-    (request.user is a fresh object on every request, so the cache cannot outlive it)."""
+    (request.user is a fresh object on every request, so the cache cannot outlive it). It is
+    recomputed when the policy's membership cache on the user is reset (a role granted or
+    revoked during the request)."""
     if not getattr(user, "is_authenticated", False):
         return set()
     cached = getattr(user, _CACHE_ATTRIBUTE, None)
-    if cached is None:
-        cached = frozenset(allowed_actions(user))
+    memberships = getattr(user, "_sunflower_memberships", None)
+    if cached is None or memberships is None or cached[0] is not memberships:
+        actions = frozenset(allowed_actions(user))
+        cached = (getattr(user, "_sunflower_memberships", None), actions)
         setattr(user, _CACHE_ATTRIBUTE, cached)
-    return set(cached)
+    return set(cached[1])
 
 
 def features_for(user) -> list[Feature]:

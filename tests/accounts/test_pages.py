@@ -121,6 +121,24 @@ def test_navigation_and_home_cards_show_exactly_what_the_policy_allows(client, m
         assert (f'data-nav-key="{feature.key}"' in html) == (feature.key in expected)
 
 
+def test_navigation_is_computed_once_and_follows_a_role_granted_meanwhile(
+    make_user, django_assert_num_queries
+):
+    from sunflower.accounts.actions import grant_role
+    from sunflower.hmis.testing import make_organization
+
+    user = make_user(Role.AGENCY_CES)
+    first = {item.key for item in navigation_for(user)}
+    with django_assert_num_queries(0):
+        assert {item.key for item in navigation_for(user)} == first
+
+    grant_role(user, make_organization(), Role.HMIS_ADMIN)
+
+    admin_keys = {f.key for f in FEATURES if role_allows(Role.HMIS_ADMIN, f.action)}
+    assert {item.key for item in navigation_for(user)} == admin_keys
+    assert "django_admin" not in first
+
+
 @pytest.mark.parametrize("role", list(Role), ids=[role.value for role in Role])
 def test_home_page_greets_and_lists_agency_and_role(client, make_user, role):
     user = make_user(role, first_name="Avery")

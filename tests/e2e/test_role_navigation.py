@@ -13,14 +13,9 @@ from sunflower.accounts.policy import ROLE_TABLE, Scope
 from sunflower.accounts.roles import Role
 from sunflower.accounts.testing import create_user_with_role
 
-# serialized_rollback: the live server needs committed data (transaction=True), and the flush
-# after each test would otherwise also remove rows that migrations insert (the native data
-# source every agency points to).
-pytestmark = [
-    pytest.mark.foundation,
-    pytest.mark.e2e,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+# The live server needs committed data: transactional tests (tests/conftest.py puts back the
+# rows migrations insert, which the flush between tests removes).
+pytestmark = [pytest.mark.foundation, pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "Sunflower-e2e-password-2026"
 
