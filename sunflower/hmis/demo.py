@@ -92,8 +92,6 @@ FOREIGN_KEY_REBUILD_CLIENTS = 10_000
 
 # Project types (HUD list 2.02.6).
 ES, NBN, TH, PSH, SO, SSO, HP, RRH, CE = 0, 1, 2, 3, 4, 6, 12, 13, 14
-PH_TYPES = (PSH, 9, 10, RRH)  # the project types that have a move-in date
-RESIDENTIAL = (ES, NBN, TH, PSH, RRH)
 MISSING = (8, 9, 99)  # client doesn't know / prefers not to answer / data not collected
 
 TYPE_LABELS = {
@@ -1318,6 +1316,8 @@ class _Generator:
             ssn, ssn_dq = "", (8, 9, 99)[int(random_() * 3)]
         race = m.get("race") or RACE(rng)
         m["race"] = race
+        # Created just before its first enrollment (those are stamped 14:00-22:59 UTC).
+        created, updated = self.stamp(first_entry, 13), self.stamp(last_activity)
         row = {
             "id": m["client_pk"],
             "personal_id": self.hud_id(),
@@ -1338,8 +1338,8 @@ class _Generator:
             "mid_east_n_african": 0,
             "native_hi_pacific": 0,
             "white": 0,
-            "date_created": self.stamp(first_entry),
-            "date_updated": self.stamp(last_activity),
+            "date_created": created,
+            "date_updated": max(created, updated),
             "user_id": user,
         }
         if race[0] is None:
@@ -1719,6 +1719,7 @@ class _Generator:
         household_id = hud_id()
         user = self.pick(project.users)
         created = stamp(entry)
+        exited = max(created, stamp(exit_day)) if exit_day else None
         prior = self.prior(stay)
         move_in = stay.get("move_in")
         engaged = stay.get("engaged")
@@ -1757,7 +1758,7 @@ class _Generator:
                 "move_in_date": move_in,
                 "date_of_engagement": engaged if adult_or_head else None,
                 "date_created": created,
-                "date_updated": stamp(end) if exit_day else created,
+                "date_updated": exited or created,
                 "user_id": user,
             }
             if adult_or_head:
@@ -1774,8 +1775,8 @@ class _Generator:
                         "exit_date": exit_day,
                         "destination": dest,
                         "destination_subsidy_type": subsidy,
-                        "date_created": stamp(exit_day),
-                        "date_updated": stamp(exit_day),
+                        "date_created": exited,
+                        "date_updated": exited,
                         "user_id": user,
                     },
                 )
@@ -2092,7 +2093,7 @@ class _Generator:
 
 
 @contextmanager
-def _bulk_load_settings(models: Sequence[type], rebuild_foreign_keys: bool):
+def _bulk_load_settings(models: Sequence[type], clients: int, rebuild_foreign_keys: bool):
     """Settings for the load, inside its transaction; put back on success (on an error the
     rollback undoes them).
 
@@ -2103,9 +2104,10 @@ def _bulk_load_settings(models: Sequence[type], rebuild_foreign_keys: bool):
     costs more than the rest of the row (PostgreSQL's advice for bulk loads). Other sessions
     wait for these tables until the load commits.
 
-    SQLite: a page cache large enough for one batch. With the default 2 MB the cache spills in
-    the middle of a batch, and HUD's many CHECK (... IN (...)) constraints then make the inserts
-    about ten times slower.
+    SQLite: a page cache of about 10 KiB per client (64 MiB to 1 GiB). With the default 2 MB
+    the cache spills in the middle of a batch, and HUD's many CHECK (... IN (...)) constraints
+    then make the inserts about ten times slower; a cache smaller than the growing indexes
+    slows large loads three times.
     """
     vendor = connection.vendor
     if vendor == "postgresql":
@@ -2138,7 +2140,8 @@ def _bulk_load_settings(models: Sequence[type], rebuild_foreign_keys: bool):
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA cache_size")
         cache_size = int(cursor.fetchone()[0])
-        cursor.execute("PRAGMA cache_size = -262144")  # KiB: at most 256 MiB
+        # KiB: about 10 per client, from 64 MiB to 1 GiB (allocated only as pages are used).
+        cursor.execute(f"PRAGMA cache_size = -{min(1 << 20, max(1 << 16, clients * 10))}")
     try:
         yield
     finally:
@@ -2190,7 +2193,7 @@ def generate_demo_data(
         clients=clients, seed=seed, today=today, id_salt=str(existing), progress=progress
     )
     rebuild = clients >= FOREIGN_KEY_REBUILD_CLIENTS
-    with transaction.atomic(), _bulk_load_settings(list(generator.tables), rebuild):
+    with transaction.atomic(), _bulk_load_settings(list(generator.tables), clients, rebuild):
         generator.run()
     return DemoSummary(
         clients=generator.clients_done,

@@ -199,6 +199,11 @@ def test_dates(summary):
     assert not nights.exclude(enrollment__project__project_type=1).exists()
     assert not nights.filter(date_provided__lt=F("enrollment__entry_date")).exists()
     assert not nights.filter(enrollment__exits__exit_date__lte=F("date_provided")).exists()
+    # DateUpdated is never before DateCreated; an exit is not recorded before its enrollment.
+    for model in (hmis.Client, hmis.Enrollment, hmis.Exit, hmis.IncomeBenefits, hmis.Project):
+        assert not model.objects.filter(date_updated__lt=F("date_created")).exists()
+    assert not exits.filter(date_created__lt=F("enrollment__date_created")).exists()
+    assert not enrollments.filter(date_created__lt=F("client__date_created")).exists()
     # Income at entry on the entry date, at exit on the exit date.
     income = hmis.IncomeBenefits.objects
     assert not income.filter(data_collection_stage=1).exclude(
