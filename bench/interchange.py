@@ -5,18 +5,23 @@
 Steps, each in a fresh Python process (so that its peak memory is its own), on scratch
 databases this script creates and drops:
 
-1. generate: ``generate_demo_data(clients)`` into a scratch database, ANALYZE, then
+1. generate: ``generate_demo_data(clients)`` into a scratch database, VACUUM ANALYZE, then
    ``export_hmis_csv(user=None)`` of everything (2000-01-01..2030-12-31): the dataset as HMIS CSV
    FY2026 (timed: "export generated");
-2. import: ``import_hmis_csv`` of that zip into a second, freshly migrated scratch database;
+2. import: ``import_hmis_csv`` of that zip into a second, freshly migrated scratch database
+   (then VACUUM ANALYZE, untimed);
 3. export back: ``export_hmis_csv`` of the imported data;
 4. baselines, in the second database: a plain PostgreSQL ``COPY ... FROM STDIN`` of the same
    Client.csv and Enrollment.csv rows into scratch tables made ``LIKE`` the real ones
-   ``INCLUDING ALL`` (same columns, defaults, checks and indexes; foreign keys are not copied by
-   LIKE), and ``COPY (SELECT * ...) TO STDOUT`` of the same tables for the exports.
+   ``INCLUDING ALL`` (same columns, defaults, checks and indexes; LIKE copies no foreign
+   keys), twice: once as they are ("COPY, no FKs"), once with the real tables' foreign keys
+   added to them from ``pg_get_constraintdef`` ("COPY + FKs": they point at the imported
+   parent rows, so every row is checked against its data source, user, project and client as
+   in the real tables). Then ``COPY (SELECT * ...) TO STDOUT`` of the real tables for the
+   exports.
 
-Each step prints rows/s; the summary puts each beside its COPY baseline as a ratio, with the
-step's peak memory (``resource.getrusage(...).ru_maxrss``). The baseline rows are made ready
+Each step prints rows/s; the summary puts each beside its COPY baseline as a ratio (the import
+beside both COPY FROM baselines), with the step's peak memory (``resource.getrusage(...).ru_maxrss``). The baseline rows are made ready
 (HUD ids turned into the imported rows' primary keys) before the clock starts.
 
 Databases: ``BENCH_DATABASE_URL`` (default ``postgres://postgres@127.0.0.1:5432/``) is the
@@ -78,11 +83,13 @@ def _setup_django() -> None:
     call_command("migrate", verbosity=0)
 
 
-def _analyze() -> None:
+def _vacuum_analyze() -> None:
+    """What autovacuum would do to freshly loaded tables: statistics for the planner, and the
+    visibility map and hint bits (without it the first read of every row also writes)."""
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE")
 
 
 def _export(path: Path) -> dict:
@@ -102,7 +109,7 @@ def step_generate(work: Path, clients: int, seed: int, today: date) -> dict:
     from sunflower.hmis.demo import generate_demo_data
 
     summary = generate_demo_data(clients=clients, seed=seed, today=today)
-    _analyze()
+    _vacuum_analyze()
     result = {"generated_rows": summary.rows, "generate_seconds": summary.seconds}
     result.update(_export(work / "generated.zip"))
     return result
@@ -115,7 +122,7 @@ def step_import(work: Path) -> dict:
     result = import_hmis_csv(work / "generated.zip", source="bench", dry_run=False)
     if not result.ok:
         raise SystemExit(f"import failed: {result.status} {result.message}")
-    _analyze()
+    _vacuum_analyze()
     return {"rows": result.rows, "seconds": result.seconds, "errors": result.error_count}
 
 
@@ -175,29 +182,53 @@ def step_baseline(work: Path) -> dict:
 
     from psycopg import sql
 
-    copied_in = copied_out = 0
-    in_seconds = out_seconds = 0.0
+    copied_in = copied_in_fk = copied_out = 0
+    in_seconds = in_fk_seconds = out_seconds = 0.0
     with connection.cursor() as wrapper:
         cursor = wrapper.cursor  # psycopg's own cursor: COPY and composed identifiers
         cursor.execute("SELECT set_config('TimeZone', %s, false)", [settings.TIME_ZONE])
         for table, columns, strings, text, count in loads:
             real, scratch = sql.Identifier(table), sql.Identifier(f"bench_copy_{table}")
-            cursor.execute(sql.SQL("CREATE TABLE {} (LIKE {} INCLUDING ALL)").format(scratch, real))
-            copy_in = sql.SQL(
-                "COPY {} ({}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL ({}))"
-            ).format(
-                scratch,
-                sql.SQL(", ").join(map(sql.Identifier, columns)),
-                sql.SQL(", ").join(map(sql.Identifier, strings)),
+            cursor.execute(
+                "SELECT pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE contype = 'f' AND conrelid = %s::regclass ORDER BY conname",
+                [table],
             )
-            started = time.perf_counter()
-            with cursor.copy(copy_in) as copy:
-                copy.write(text)
-            in_seconds += time.perf_counter() - started
-            copied_in += count
-            cursor.execute(sql.SQL("SELECT count(*) FROM {}").format(scratch))
-            assert cursor.fetchone()[0] == count, table
-            cursor.execute(sql.SQL("DROP TABLE {}").format(scratch))
+            foreign_keys = [row[0] for row in cursor.fetchall()]
+            for with_foreign_keys in (False, True):
+                cursor.execute(
+                    sql.SQL("CREATE TABLE {} (LIKE {} INCLUDING ALL)").format(scratch, real)
+                )
+                if with_foreign_keys:
+                    for number, definition in enumerate(foreign_keys):
+                        cursor.execute(
+                            sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} ").format(
+                                scratch, sql.Identifier(f"bench_copy_fk_{number}")
+                            )
+                            + sql.SQL(definition)
+                        )
+                copy_in = sql.SQL(
+                    "COPY {} ({}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL ({}))"
+                ).format(
+                    scratch,
+                    sql.SQL(", ").join(map(sql.Identifier, columns)),
+                    sql.SQL(", ").join(map(sql.Identifier, strings)),
+                )
+                # Autocommit: the COPY is its own transaction, so the deferred foreign-key
+                # checks run (and are timed) before it returns.
+                started = time.perf_counter()
+                with cursor.copy(copy_in) as copy:
+                    copy.write(text)
+                elapsed = time.perf_counter() - started
+                if with_foreign_keys:
+                    in_fk_seconds += elapsed
+                    copied_in_fk += count
+                else:
+                    in_seconds += elapsed
+                    copied_in += count
+                cursor.execute(sql.SQL("SELECT count(*) FROM {}").format(scratch))
+                assert cursor.fetchone()[0] == count, table
+                cursor.execute(sql.SQL("DROP TABLE {}").format(scratch))
 
             copy_out = sql.SQL("COPY (SELECT * FROM {}) TO STDOUT WITH (FORMAT csv)").format(real)
             started = time.perf_counter()
@@ -209,6 +240,8 @@ def step_baseline(work: Path) -> dict:
     return {
         "copy_in_rows": copied_in,
         "copy_in_seconds": in_seconds,
+        "copy_in_fk_rows": copied_in_fk,
+        "copy_in_fk_seconds": in_fk_seconds,
         "copy_out_rows": copied_out,
         "copy_out_seconds": out_seconds,
     }
@@ -270,6 +303,7 @@ def orchestrate(args) -> int:
         shutil.rmtree(work, ignore_errors=True)
 
     copy_in = _rate(baseline["copy_in_rows"], baseline["copy_in_seconds"])
+    copy_in_fk = _rate(baseline["copy_in_fk_rows"], baseline["copy_in_fk_seconds"])
     copy_out = _rate(baseline["copy_out_rows"], baseline["copy_out_seconds"])
     print()
     print(
@@ -288,7 +322,8 @@ def orchestrate(args) -> int:
             copy_out,
             generated["peak_mb"],
         ),
-        ("import", imported["rows"], imported["seconds"], copy_in, imported["peak_mb"]),
+        ("import", imported["rows"], imported["seconds"], copy_in_fk, imported["peak_mb"]),
+        ("  vs COPY, no FKs", imported["rows"], imported["seconds"], copy_in, imported["peak_mb"]),
         ("export back", back["rows"], back["seconds"], copy_out, back["peak_mb"]),
     ]
     for label, rows, seconds, baseline_rate, peak in lines:
@@ -298,9 +333,12 @@ def orchestrate(args) -> int:
             f"{rate / baseline_rate if baseline_rate else 0:>7.2f}{peak:>9.0f}"
         )
     print(
-        f"COPY baselines (Client + Enrollment): in {baseline['copy_in_rows']:,} rows in "
-        f"{baseline['copy_in_seconds']:.2f} s, out {baseline['copy_out_rows']:,} rows in "
-        f"{baseline['copy_out_seconds']:.2f} s; peak {baseline['peak_mb']:.0f} MB"
+        f"COPY baselines (Client + Enrollment): in, with the tables' foreign keys, "
+        f"{baseline['copy_in_fk_rows']:,} rows in {baseline['copy_in_fk_seconds']:.2f} s "
+        f"({copy_in_fk:,.0f} rows/s); in, no foreign keys, {baseline['copy_in_rows']:,} rows "
+        f"in {baseline['copy_in_seconds']:.2f} s ({copy_in:,.0f} rows/s); out "
+        f"{baseline['copy_out_rows']:,} rows in {baseline['copy_out_seconds']:.2f} s "
+        f"({copy_out:,.0f} rows/s); peak {baseline['peak_mb']:.0f} MB"
     )
     same = generated["counts"] == back["counts"]
     print(f"export back has the same rows per file as the generated export: {same}")

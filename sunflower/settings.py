@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "sunflower.geo",
     "sunflower.hmis",
     "sunflower.accounts",
+    "sunflower.interchange",
 ]
 
 MIDDLEWARE = [

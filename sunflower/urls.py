@@ -5,6 +5,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("audit/", include("sunflower.audit.urls")),
+    path("interchange/", include("sunflower.interchange.urls")),
     path("", include("sunflower.hmis.urls")),
     path("", include("sunflower.accounts.urls")),
 ]

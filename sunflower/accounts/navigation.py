@@ -96,6 +96,20 @@ FEATURES: tuple[Feature, ...] = (
         _("Access and onboarding, governance: users, projects and approvals"),
     ),
     Feature(
+        "hmis_import",
+        _("HMIS CSV import"),
+        "interchange:imports",
+        Action.IMPORT_HMIS_CSV,
+        _("HMIS CSV interchange: import"),
+    ),
+    Feature(
+        "hmis_export",
+        _("HMIS CSV export"),
+        "interchange:exports",
+        Action.RUN_PROGRAM_REPORTS,
+        _("HMIS CSV interchange: export"),
+    ),
+    Feature(
         "committee",
         _("Committee"),
         "committee",

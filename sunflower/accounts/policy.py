@@ -27,6 +27,7 @@ class Action(enum.StrEnum):
     USE_OUTREACH_MAP = "use_outreach_map"
     REQUEST_USERS_AND_PROGRAM_CHANGES = "request_users_and_program_changes"
     MANAGE_USERS_PROJECTS_APPROVALS = "manage_users_projects_approvals"
+    IMPORT_HMIS_CSV = "import_hmis_csv"
     VIEW_AUDIT_LOG = "view_audit_log"
     USE_DJANGO_ADMIN = "use_django_admin"
     RUN_REGIONAL_CES_LIST = "run_regional_ces_list"
@@ -123,6 +124,8 @@ ROLE_TABLE: dict[Action, dict[Role, Scope]] = {
         R.AGENCY_ADMIN: S.NONE,
         R.HMIS_ADMIN: S.ALL,
     },
+    # Loading another system's export writes records of every agency: the HMIS Lead's job.
+    Action.IMPORT_HMIS_CSV: {role: S.ALL if role == R.HMIS_ADMIN else S.NONE for role in Role},
     Action.VIEW_AUDIT_LOG: {role: S.ALL if role == R.HMIS_ADMIN else S.NONE for role in Role},
     Action.USE_DJANGO_ADMIN: {role: S.ALL if role == R.HMIS_ADMIN else S.NONE for role in Role},
     # Duties, not roles, grant these two (see DUTY_ACTIONS); no role grants them alone.

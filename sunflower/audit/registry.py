@@ -10,7 +10,13 @@ from django.apps import apps
 
 # App labels whose every model holds client or project data.
 AUDITED_APPS = ("hmis",)
-AUDITED_MODELS = ("accounts.User", "accounts.Membership", "accounts.DutyAssignment")
+AUDITED_MODELS = (
+    "accounts.User",
+    "accounts.Membership",
+    "accounts.DutyAssignment",
+    "interchange.ImportRun",
+    "interchange.ExportRun",
+)
 MASKED_FIELDS = ["ssn", "password"]
 
 

@@ -13,6 +13,7 @@ from django.contrib.auth import SESSION_KEY
 from django.urls import reverse
 
 from sunflower.accounts.navigation import FEATURES, navigation_for
+from sunflower.accounts.urls import FEATURE_PATHS
 from sunflower.accounts.policy import ROLE_TABLE, Scope
 from sunflower.accounts.roles import Role
 from sunflower.accounts.testing import create_user_with_role
@@ -21,6 +22,7 @@ pytestmark = [pytest.mark.foundation, pytest.mark.django_db]
 
 PASSWORD = "Sunflower-test-password-2026"
 # The feature pages this app serves (the audit log and the admin are tested by their own URLs).
+COMING_SOON_URL_NAMES = {name for _path, name in FEATURE_PATHS}
 FEATURE_PAGES = [feature for feature in FEATURES if not feature.url.startswith("/")]
 PUBLIC_PAGES = ["login", "password_reset", "password_reset_done", "password_reset_complete"]
 
@@ -97,7 +99,11 @@ def test_feature_page_follows_the_role_table(client, make_user, role, feature):
 
     if role_allows(role, feature.action):
         assert response.status_code == 200
-        assert response.templates[0].name == "core/coming_soon.html"
+        # Features a later issue builds show the coming-soon page; built ones their own page.
+        if feature.url in COMING_SOON_URL_NAMES:
+            assert response.templates[0].name == "core/coming_soon.html"
+        else:
+            assert response.templates[0].name != "core/coming_soon.html"
         assert str(feature.label) in response.content.decode()
     else:
         assert response.status_code == 403

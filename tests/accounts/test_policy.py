@@ -36,6 +36,7 @@ EXPECTED: dict[Action, tuple[str, str, str, str, str, str]] = {
     Action.USE_OUTREACH_MAP: ("no", "no", "no", "own", "no", "all"),
     Action.REQUEST_USERS_AND_PROGRAM_CHANGES: ("no", "no", "no", "no", "own", "all"),
     Action.MANAGE_USERS_PROJECTS_APPROVALS: ("no", "no", "no", "no", "no", "all"),
+    Action.IMPORT_HMIS_CSV: ("no", "no", "no", "no", "no", "all"),
     Action.VIEW_AUDIT_LOG: ("no", "no", "no", "no", "no", "all"),
     Action.USE_DJANGO_ADMIN: ("no", "no", "no", "no", "no", "all"),
     Action.RUN_REGIONAL_CES_LIST: ("no", "no", "no", "no", "no", "all"),
