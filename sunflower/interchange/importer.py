@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import logging
 import tempfile
+import time
 import zipfile
 import zlib
-import time
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field

@@ -13,10 +13,10 @@ from django.contrib.auth import SESSION_KEY
 from django.urls import reverse
 
 from sunflower.accounts.navigation import FEATURES, navigation_for
-from sunflower.accounts.urls import FEATURE_PATHS
 from sunflower.accounts.policy import ROLE_TABLE, Scope
 from sunflower.accounts.roles import Role
 from sunflower.accounts.testing import create_user_with_role
+from sunflower.accounts.urls import FEATURE_PATHS
 
 pytestmark = [pytest.mark.foundation, pytest.mark.django_db]
 
