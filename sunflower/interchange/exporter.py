@@ -6,7 +6,7 @@
     result.counts["Enrollment.csv"], result.rows_per_second
 
 The rules (which records, deleted records, hashing, value formats) follow HUD's HMIS CSV Format
-Specifications FY2026 and are described, with HUD's wording, in docs/interchange-export.md.
+Specifications FY2026 and are described, with HUD's wording, in docs/interchange.md ("Export").
 In short:
 
 * Scope: the projects ``user`` may reach for ``Action.RUN_PROGRAM_REPORTS``

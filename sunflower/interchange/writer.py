@@ -62,8 +62,9 @@ SQLITE_BATCH = 2_000
 # PostgreSQL: from this many rows in an import on, the foreign keys of the tables written are
 # dropped for the load and added back (validated) before the transaction ends.
 FOREIGN_KEY_REBUILD_ROWS = 50_000
-# PostgreSQL: work_mem while the foreign keys are added back (each is checked with one join).
-FOREIGN_KEY_CHECK_WORK_MEM = "64MB"
+# PostgreSQL: work_mem while the files are written (the joins to the parents hash them) and the
+# foreign keys added back (each is checked with one join); the session's own value after.
+WRITE_WORK_MEM = "64MB"
 
 
 @dataclass
@@ -271,12 +272,17 @@ class PostgresWriter(Writer):
         ]
 
     def write(self) -> dict[str, dict[str, int]]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('work_mem')")
+            work_mem = cursor.fetchone()[0]
+            cursor.execute("SELECT set_config('work_mem', %s, true)", [WRITE_WORK_MEM])
         if self.rebuild_foreign_keys:
             self.drop_foreign_keys()
         counts = super().write()
         with connection.cursor() as cursor:
             if self.rebuild_foreign_keys:
                 self.add_foreign_keys(cursor)
+            cursor.execute("SELECT set_config('work_mem', %s, true)", [work_mem])
             # Django's foreign keys are DEFERRABLE INITIALLY DEFERRED. Run their queued checks
             # now, inside the import's transaction (also when it is a savepoint of a larger
             # one), so that a refusal rolls the import back here; then restore the default.
@@ -311,14 +317,8 @@ class PostgresWriter(Writer):
 
     def add_foreign_keys(self, cursor) -> None:
         """Add the dropped foreign keys back as they were; each validates every row."""
-        if not self.foreign_keys:
-            return
-        cursor.execute("SELECT current_setting('work_mem')")
-        work_mem = cursor.fetchone()[0]
-        cursor.execute("SELECT set_config('work_mem', %s, true)", [FOREIGN_KEY_CHECK_WORK_MEM])
         for table, name, definition in self.foreign_keys:
             cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {self.quote(name)} {definition}")
-        cursor.execute("SELECT set_config('work_mem', %s, true)", [work_mem])
         self.foreign_keys = []
 
     def write_file(self, plan: FilePlan) -> dict[str, int]:
@@ -384,6 +384,9 @@ class PostgresWriter(Writer):
                             row[i] = times(row[i])
                     write_row(row)
                     rows += 1
+            # Statistics for the planner: a TEMP table has none, and the joins to the parents
+            # are planned from them (hash joins rather than a loop of index look-ups).
+            cursor.execute(f"ANALYZE {stage}")
             data_source_column = quote(model._meta.get_field("data_source").column)
             cursor.execute(
                 f"SELECT EXISTS (SELECT 1 FROM {table} WHERE {data_source_column} = %s)",  # noqa: S608

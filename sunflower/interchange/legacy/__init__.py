@@ -2,7 +2,7 @@
 
 ``convert_to_fy2026(source, target_dir)`` writes a complete FY2026 folder and returns a
 ``MigrationReport``; ``detect_version(source)`` says which version a folder or zip is. See
-``docs/interchange-legacy.md`` and ``data/SOURCE.md``.
+``docs/interchange.md`` ("Older versions") and ``data/SOURCE.md``.
 """
 
 from .convert import ConversionError, convert_to_fy2026

@@ -20,7 +20,7 @@ Rules applied to every written value (and counted in the report):
   ``export_defaults``; they only fill empty values.
 
 Nothing is drawn at random, and no CoC, sex or participation record is made up. See
-``docs/interchange-legacy.md``.
+``docs/interchange.md`` ("Older versions").
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """sunflower export-hmis-csv OUTPUT.zip --start YYYY-MM-DD --end YYYY-MM-DD
 (--projects ID,ID | --coc XX-501 | --all) [--user EMAIL] [--hash] [--directive full|delta]
 
-Writes an HMIS CSV FY2026 export (docs/interchange-export.md) and prints the rows of each file
+Writes an HMIS CSV FY2026 export (docs/interchange.md ("Export")) and prints the rows of each file
 and the rate. ``--projects`` takes HUD ProjectIDs. Without ``--user`` only ``--all`` is allowed:
 a system export of every project, with no requesting user.
 """
