@@ -13,7 +13,6 @@ restrict_admin_to_hmis_admins()
 
 # (path, URL name = feature key in sunflower.accounts.navigation.FEATURES)
 FEATURE_PATHS = (
-    ("clients/", "clients"),
     ("ces/", "ces"),
     ("ces/meetings/", "ces_meetings"),
     ("ces/regions/", "ces_regional_list"),

@@ -1,5 +1,9 @@
 from django.urls import path
 
-from sunflower.hmis import views
+from sunflower.hmis import views, views_search
 
-urlpatterns = [path("clients/<int:pk>/", views.client_detail, name="client_detail")]
+urlpatterns = [
+    path("clients/", views_search.client_search, name="clients"),
+    path("clients/search/", views_search.client_search_results, name="client_search_results"),
+    path("clients/<int:pk>/", views.client_detail, name="client_detail"),
+]

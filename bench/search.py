@@ -1,0 +1,219 @@
+"""Benchmark: client search latency on PostgreSQL under concurrent searches.
+
+Makes a scratch database on the server that ``BENCH_DATABASE_URL`` names (default
+``postgres://postgres@127.0.0.1:5432/``), migrates it, generates ``--clients`` demo clients
+(default 1,000,000; that takes about 7 minutes), then runs ``--workers`` threads (default 20),
+each with its own database connection, issuing realistic searches for ``--seconds``. It prints
+the median and p95 latency in ms and the searches per second, overall and per kind of query,
+and drops the database at the end (also when a step fails). See bench/README.md.
+
+    .venv/bin/python bench/search.py --clients 200000
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import threading
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/"
+
+
+def _server_url() -> str:
+    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_SERVER)
+    return url if url.endswith("/") else url.rsplit("/", 1)[0] + "/"
+
+
+def _admin(statement: str, name: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(_server_url() + "postgres", autocommit=True) as connection:
+        connection.execute(sql.SQL(statement).format(sql.Identifier(name)))
+
+
+def _typo(word: str, rng: random.Random) -> str:
+    """One realistic slip: a letter dropped, doubled, swapped with the next, or replaced."""
+    if len(word) < 4:
+        return word
+    i = rng.randrange(1, len(word) - 1)
+    kind = rng.randrange(4)
+    if kind == 0:
+        return word[:i] + word[i + 1 :]
+    if kind == 1:
+        return word[:i] + word[i] + word[i:]
+    if kind == 2:
+        return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+    return word[:i] + rng.choice("aeiouy") + word[i + 1 :]
+
+
+def make_queries(count: int, seed: int) -> list[tuple[str, str]]:
+    """(kind, query) pairs drawn from the generated clients."""
+    from django.db import connection
+
+    rng = random.Random(seed)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT setseed(%s)", [0.5])
+        cursor.execute(
+            "SELECT first_name, last_name, dob, ssn FROM hmis_client "
+            "WHERE first_name <> '' AND last_name <> '' ORDER BY random() LIMIT %s",
+            [count],
+        )
+        rows = cursor.fetchall()
+    queries = []
+    for first, last, dob, ssn in rows:
+        kind = rng.choices(
+            ["full name, typo", "full name, swapped", "last name, typo", "date of birth",
+             "SSN last four", "name + DOB"],
+            weights=[35, 10, 20, 15, 10, 10],
+        )[0]
+        if kind == "full name, typo":
+            query = f"{first} {_typo(last, rng)}"
+        elif kind == "full name, swapped":
+            query = f"{last} {first}"
+        elif kind == "last name, typo":
+            query = _typo(last, rng)
+        elif kind == "date of birth" and dob:
+            query = dob.strftime("%m/%d/%Y")
+        elif kind == "SSN last four" and ssn and ssn[-4:].isdigit():
+            query = ssn[-4:]
+        elif kind == "name + DOB" and dob:
+            query = f"{_typo(last, rng)} {dob.isoformat()}"
+        else:
+            kind, query = "full name, typo", f"{first} {_typo(last, rng)}"
+        queries.append((kind, query))
+    return queries
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def run_load(user, queries, workers: int, seconds: float) -> tuple[list[tuple[str, float]], float]:
+    from django.db import connection
+
+    from sunflower.hmis.search import search_clients
+
+    results: list[tuple[str, float]] = []
+    lock = threading.Lock()
+    start = threading.Barrier(workers + 1)
+    deadline = [0.0]
+
+    def worker(index: int) -> None:
+        mine = []
+        try:
+            search_clients(user, queries[index][1])  # connect and warm up, not measured
+            start.wait()
+            i = index
+            while time.perf_counter() < deadline[0]:
+                kind, query = queries[i % len(queries)]
+                began = time.perf_counter()
+                search_clients(user, query)
+                mine.append((kind, (time.perf_counter() - began) * 1000))
+                i += workers
+        finally:
+            connection.close()
+            with lock:
+                results.extend(mine)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(workers)]
+    for thread in threads:
+        thread.start()
+    deadline[0] = time.perf_counter() + 3600
+    start.wait()
+    began = time.perf_counter()
+    deadline[0] = began + seconds
+    for thread in threads:
+        thread.join()
+    return results, time.perf_counter() - began
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clients", type=int, default=1_000_000, help="default 1000000")
+    parser.add_argument("--workers", type=int, default=20, help="concurrent searches (default 20)")
+    parser.add_argument("--seconds", type=float, default=60.0, help="load duration (default 60)")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--today", type=date.fromisoformat, default=date(2026, 1, 15))
+    parser.add_argument(
+        "--user", choices=["admin", "agency"], default="admin",
+        help="search as an HMIS administrator (all clients) or as staff of the largest agency",
+    )
+    args = parser.parse_args(argv)
+
+    name = f"sunflower_bench_search_{os.getpid()}"
+    _admin("CREATE DATABASE {}", name)
+    os.environ["DATABASE_URL"] = _server_url() + name
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sunflower.settings")
+    try:
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+        from django.db import connection
+
+        from sunflower.accounts.roles import Role
+        from sunflower.accounts.testing import create_user_with_role
+        from sunflower.hmis.demo import generate_demo_data
+        from sunflower.hmis.models import Organization
+
+        print(f"Database {name}: migrating ...", flush=True)
+        call_command("migrate", verbosity=0)
+        started = time.perf_counter()
+        print(f"Generating {args.clients:,} clients ...", flush=True)
+        generate_demo_data(clients=args.clients, seed=args.seed, today=args.today)
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+        print(f"  generated and analyzed in {time.perf_counter() - started:.0f} s", flush=True)
+
+        if args.user == "admin":
+            org = Organization.objects.order_by("id").first()
+            role = Role.HMIS_ADMIN
+        else:
+            org = Organization.objects.raw(
+                "SELECT o.id FROM hmis_organization o JOIN hmis_project p ON p.organization_id = o.id "
+                "JOIN hmis_enrollment e ON e.project_id = p.id GROUP BY o.id ORDER BY count(*) DESC LIMIT 1"
+            )[0]
+            role = Role.AGENCY_CES
+        user = create_user_with_role(
+            "bench-search@example.org", role, password="a-long-enough-password", organization=org  # noqa: S106
+        )
+        queries = make_queries(5000, args.seed)
+        connection.close()
+
+        print(f"Searching: {args.workers} workers for {args.seconds:.0f} s as {args.user} ...", flush=True)
+        results, elapsed = run_load(user, queries, args.workers, args.seconds)
+        latencies = [ms for _, ms in results]
+        print(f"{'kind':<22} {'searches':>9} {'median ms':>10} {'p95 ms':>8}")
+        for kind in sorted({k for k, _ in results}):
+            values = [ms for k, ms in results if k == kind]
+            print(f"{kind:<22} {len(values):>9,} {statistics.median(values):>10.1f} {percentile(values, 0.95):>8.1f}")
+        median, p95 = statistics.median(latencies), percentile(latencies, 0.95)
+        print(f"{'all':<22} {len(latencies):>9,} {median:>10.1f} {p95:>8.1f}")
+        print(
+            f"RESULT clients={args.clients} workers={args.workers} user={args.user} "
+            f"searches={len(latencies)} median_ms={median:.1f} p95_ms={p95:.1f} "
+            f"searches_per_second={len(latencies) / elapsed:.0f}"
+        )
+        return 0
+    finally:
+        try:
+            from django.db import connections
+
+            connections.close_all()
+        except Exception:  # noqa: S110 - Django may not be set up yet
+            pass
+        _admin("DROP DATABASE IF EXISTS {} WITH (FORCE)", name)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
