@@ -36,6 +36,14 @@ OUTPUT = PROJECT_DIR / "sunflower" / "hmis" / "vocabulary.py"
 
 LINE_LENGTH = 100
 
+# Codes HUD retired in FY2026 that historical rows still carry (value_lists_index.csv notes:
+# "47 HUD: ESG - CV and 48 HUD: HOPWA - CV were retired in FY2026 ... expect them in historical
+# Funder rows"). They are members of their class, so the database keeps them as sent, and are
+# listed in RETIRED_CODES so that forms never offer them for new data.
+RETIRED = {
+    "FundingSource": {"47": "HUD: ESG - CV", "48": "HUD: HOPWA - CV"},
+}
+
 
 def member_name(label: str, *, keep_remarks: bool = False) -> str:
     """``"Client doesn't know"`` -> ``CLIENT_DOESNT_KNOW``; ``"1-3"`` -> ``N_1_3``."""
@@ -79,8 +87,17 @@ def load_index(path: Path = VALUE_LISTS_INDEX) -> dict[str, dict[str, str]]:
         return {row["list_name"]: row for row in csv.DictReader(handle)}
 
 
-def render(value_lists: dict[str, dict[str, str]], index: dict[str, dict[str, str]]) -> str:
+def render(
+    value_lists: dict[str, dict[str, str]],
+    index: dict[str, dict[str, str]],
+    retired: dict[str, dict[str, str]] | None = None,
+) -> str:
     """The whole module text. Pure: same input, same output."""
+    retired = RETIRED if retired is None else retired
+    value_lists = {
+        name: {**codes, **{c: t for c, t in retired.get(name, {}).items() if c not in codes}}
+        for name, codes in value_lists.items()
+    }
     out = [
         '"""HUD HMIS CSV FY2026 value lists as Django choices.',
         "",
@@ -90,7 +107,9 @@ def render(value_lists: dict[str, dict[str, str]], index: dict[str, dict[str, st
         "file is stale.",
         "",
         "One class per HUD list, named as the list: IntegerChoices, or TextChoices for lists whose",
-        "codes are not all integers. Labels are HUD's text verbatim.",
+        "codes are not all integers. Labels are HUD's text verbatim. Codes HUD retired that old",
+        "records still carry are members too, and are named in RETIRED_CODES (never offered for",
+        "new data).",
         '"""',
         "",
         "from django.db import models",
@@ -98,7 +117,7 @@ def render(value_lists: dict[str, dict[str, str]], index: dict[str, dict[str, st
         "__all__ = [",
     ]
     out += [f'    "{name}",' for name in value_lists]
-    out += ['    "HUD_LISTS",', "]"]
+    out += ['    "HUD_LISTS",', '    "RETIRED_CODES",', "]"]
     for list_name, codes in value_lists.items():
         if not list_name.isidentifier() or keyword.iskeyword(list_name):
             raise ValueError(f"list name {list_name!r} is not a valid class name")
@@ -129,6 +148,12 @@ def render(value_lists: dict[str, dict[str, str]], index: dict[str, dict[str, st
             out += _member_lines(name, value, label)
     out += ["", "", "HUD_LISTS: dict[str, type[models.Choices]] = {"]
     out += [f'    "{name}": {name},' for name in value_lists]
+    out += ["}", ""]
+    out += ["", "# Retired codes: kept for historical records, never offered for new data."]
+    out += ["RETIRED_CODES: dict[str, frozenset] = {"]
+    for name, codes in retired.items():
+        values = ", ".join(str(int(code)) for code in codes)
+        out += [f'    "{name}": frozenset({{{values}}}),']
     out += ["}", ""]
     return "\n".join(out)
 

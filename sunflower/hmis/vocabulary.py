@@ -6,7 +6,9 @@ Regenerate with ``python scripts/generate_hud_vocabulary.py``; the test suite fa
 file is stale.
 
 One class per HUD list, named as the list: IntegerChoices, or TextChoices for lists whose
-codes are not all integers. Labels are HUD's text verbatim.
+codes are not all integers. Labels are HUD's text verbatim. Codes HUD retired that old
+records still carry are members too, and are named in RETIRED_CODES (never offered for
+new data).
 """
 
 from django.db import models
@@ -104,6 +106,7 @@ __all__ = [
     "PriorLivingSituation",
     "CurrentLivingSituation",
     "HUD_LISTS",
+    "RETIRED_CODES",
 ]
 
 
@@ -260,7 +263,7 @@ class GeographyType(models.IntegerChoices):
 
 
 class FundingSource(models.IntegerChoices):
-    """HUD list 2.06.1 (48 codes)."""
+    """HUD list 2.06.1 (50 codes)."""
 
     HUD_COC_HOMELESSNESS_PREVENTION = (
         1,
@@ -337,6 +340,8 @@ class FundingSource(models.IntegerChoices):
     HUD_UNSHELTERED_SPECIAL_NOFO = 54, "HUD: Unsheltered Special NOFO"
     HUD_RURAL_SPECIAL_NOFO = 55, "HUD: Rural Special NOFO"
     HUD_COC_BUILDS = 56, "HUD: CoC Builds"
+    HUD_ESG_CV = 47, "HUD: ESG - CV"
+    HUD_HOPWA_CV = 48, "HUD: HOPWA - CV"
 
 
 class HouseholdType(models.IntegerChoices):
@@ -1866,4 +1871,10 @@ HUD_LISTS: dict[str, type[models.Choices]] = {
     "Destination": Destination,
     "PriorLivingSituation": PriorLivingSituation,
     "CurrentLivingSituation": CurrentLivingSituation,
+}
+
+
+# Retired codes: kept for historical records, never offered for new data.
+RETIRED_CODES: dict[str, frozenset] = {
+    "FundingSource": frozenset({47, 48}),
 }

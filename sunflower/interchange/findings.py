@@ -170,8 +170,8 @@ CODES: dict[str, Code] = {
     "retired_code": Code(
         WARNING,
         "A code HUD retired (Funder 47 ESG-CV, 48 HOPWA-CV); historical rows still carry it.",
-        "HUD's test kit has three; stored as 46 'Local or Other' with the retired funder named "
-        "in OtherFunder while the data model does not list the code.",
+        "HUD's test kit has three; stored as sent (the data model keeps retired codes for "
+        "historical records and never offers them for new data).",
     ),
     "sub_type_not_applicable": Code(
         WARNING,

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sunflower.hmis import models as hmis
+from sunflower.hmis import vocabulary
 from sunflower.hmis.hud_columns import HUD_FILES, HudColumn, HudFile, hud_file_for
 from sunflower.hmis.models.enrollment import (
     DISABILITY_RESPONSE_DEFAULT_LIST,
@@ -61,15 +62,14 @@ RACE_COLUMNS = (
     "White",
 )
 
-# Codes HUD retired that historical rows still carry: (file, column) -> {code: label}.
-RETIRED_CODES: dict[tuple[str, str], dict[str, str]] = {
-    ("Funder.csv", "Funder"): {"47": "HUD: ESG - CV", "48": "HUD: HOPWA - CV"},
-}
-# Where a retired code is stored while the data model does not list it, and the text column that
-# keeps the retired funder's name.
-RETIRED_CODE_STORAGE: dict[tuple[str, str], tuple[str, str]] = {
-    ("Funder.csv", "Funder"): ("46", "OtherFunder"),
-}
+
+def retired_codes(list_name: str) -> dict[str, str]:
+    """{code: label} of the codes HUD retired from `list_name` (the vocabulary lists them so
+    that historical records keep them; importing one is a warning)."""
+    codes = vocabulary.RETIRED_CODES.get(list_name, ())
+    choices = vocabulary.HUD_LISTS.get(list_name)
+    return {str(code): choices(code).label for code in sorted(codes)} if choices else {}
+
 
 # Non-nullable text columns that are descriptions, not identifiers: empty is a warning.
 DESCRIPTIVE_TEXT = {
@@ -163,7 +163,7 @@ class Rule:
         self.max_length = spec.max_length
         self.codes: frozenset[str] | None = None
         self.list_name = spec.value_list
-        self.retired = RETIRED_CODES.get((hud_file.file_name, column.csv_column), {})
+        self.retired = retired_codes(spec.value_list) if spec.value_list else {}
         self.non_negative = spec.type == "M+"
         self.parent: str | None = None
         self.pii = getattr(model, "pii_fields", {}).get(column.field_name)
@@ -231,7 +231,6 @@ class FilePlan:
     scan: FileScan
     header: Header
     rows: int = 0
-    retired_rows: int = 0  # rows carrying a retired code the data model does not list
 
 
 @dataclass
@@ -462,10 +461,10 @@ class Validator:
                     continue
                 kind = rule.kind
                 if kind == CODE:
-                    if value in rule.codes:
-                        continue
-                    if value in rule.retired:
+                    if value in rule.retired:  # listed for history, still worth a warning
                         self.retired_code(plan, rule, line, value)
+                        continue
+                    if value in rule.codes:
                         continue
                     ok = False
                     if int_re(value):
@@ -710,19 +709,8 @@ class Validator:
 
     # --- codes ---------------------------------------------------------------------------------
     def retired_code(self, plan: FilePlan, rule: Rule, line: int, value: str) -> None:
-        key = (plan.hud_file.file_name, rule.column)
         label = rule.retired[value]
-        model_field = plan.hud_file.model._meta.get_field(plan.hud_file.column(rule.column).field_name)
-        listed = value in {str(code) for code, _ in model_field.flatchoices}
-        if listed:
-            message = f"{rule.column} {value} ({label}) is a code HUD retired; imported as sent."
-        else:
-            stored, text_column = RETIRED_CODE_STORAGE[key]
-            plan.retired_rows += 1
-            message = (
-                f"{rule.column} {value} ({label}) is a code HUD retired in FY2026; stored as "
-                f"{stored} with {text_column} '{label} (retired code {value})'."
-            )
+        message = f"{rule.column} {value} ({label}) is a code HUD retired; imported as sent."
         self.add(
             "retired_code",
             line=line,

@@ -50,8 +50,6 @@ from sunflower.hmis.hud_columns import HudFile
 from sunflower.interchange.reader import CsvFile
 from sunflower.interchange.validation import (
     FILE_ORDER,
-    RETIRED_CODE_STORAGE,
-    RETIRED_CODES,
     FilePlan,
     Plan,
 )
@@ -127,37 +125,6 @@ def targets_for(hud_file: HudFile, index: dict[str, int]) -> list[Target]:
     return result
 
 
-def retired_fixup(plan: FilePlan) -> Callable[[list[str]], None] | None:
-    """For rows with a retired code the model does not list: store the substitute code and name
-    the retired one in the text column (validation.RETIRED_CODE_STORAGE)."""
-    if not plan.retired_rows:
-        return None
-    hud_file = plan.hud_file
-    fixes = []
-    for (file_name, column), labels in RETIRED_CODES.items():
-        if file_name != hud_file.file_name:
-            continue
-        field = hud_file.model._meta.get_field(hud_file.column(column).field_name)
-        listed = {str(code) for code, _label in field.flatchoices}
-        stored, text_column = RETIRED_CODE_STORAGE[(file_name, column)]
-        max_length = hud_file.column(text_column).spec.max_length or 50
-        unlisted = {code: label for code, label in labels.items() if code not in listed}
-        fixes.append(
-            (plan.header.index[column], plan.header.index[text_column], stored, unlisted, max_length)
-        )
-
-    def fix(row: list[str]) -> None:
-        for code_index, text_index, stored, unlisted, max_length in fixes:
-            code = row[code_index]
-            if code in unlisted:
-                note = f"{unlisted[code]} (retired code {code})"
-                text = row[text_index]
-                row[code_index] = stored
-                row[text_index] = (f"{note}: {text}" if text else note)[:max_length]
-
-    return fix
-
-
 class DateTimes:
     """CSV datetime text (local time, settings.TIME_ZONE, as Django's make_aware reads a naive
     value) -> the database's value, cached."""
@@ -217,13 +184,10 @@ class Writer:
             self.progress("writing", self.done, self.total)
 
     def rows(self, plan: FilePlan, count_progress: bool = True):
-        """The file's rows again (pass 2), with retired codes substituted."""
-        fix = retired_fixup(plan)
+        """The file's rows again (pass 2)."""
         pending = 0
         with CsvFile(self.source, plan.scan, self.findings) as csv_file:
             for _line, row in csv_file.rows():
-                if fix is not None:
-                    fix(row)
                 if count_progress:
                     pending += 1
                     if pending == 10_000:

@@ -70,7 +70,16 @@ def test_every_code_and_label_is_present(value_lists):
         integer = all(code.lstrip("-").isdigit() for code in codes)
         assert issubclass(choices, models.IntegerChoices if integer else models.TextChoices), name
         expected = [(int(code) if integer else code, label) for code, label in codes.items()]
-        assert choices.choices == expected, name
+        retired = sorted(vocabulary.RETIRED_CODES.get(name, ()))
+        assert choices.choices[: len(expected)] == expected, name
+        assert [value for value, _ in choices.choices[len(expected) :]] == retired, name
+
+
+def test_retired_funder_codes_are_kept_for_history_only():
+    # HUD retired 47 (ESG-CV) and 48 (HOPWA-CV) in FY2026; old Funder rows still carry them.
+    assert {"FundingSource": frozenset({47, 48})} == vocabulary.RETIRED_CODES
+    assert vocabulary.FundingSource(47).label == "HUD: ESG - CV"
+    assert 56 in vocabulary.FundingSource.values
 
 
 def test_text_choices_only_for_non_integer_codes():

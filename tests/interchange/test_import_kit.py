@@ -116,9 +116,9 @@ def test_spot_checks(kit):
     assert hmis.Project.all_objects.get(data_source=ds, project_id="1362").organization == (
         organization
     )
-    # Funder 47 (ESG-CV, retired) is kept as 46 "other", the retired funder named.
+    # Funder 47 (ESG-CV, retired in FY2026) is kept as sent, with a warning.
     funder = hmis.Funder.all_objects.get(data_source=ds, funder_id="1688")
-    assert (funder.funder, funder.other_funder) == (46, "HUD: ESG - CV (retired code 47)")
+    assert funder.funder == 47
     # The kit's household with two heads lands (imported records are not held to one head).
     assert hmis.Assessment.all_objects.filter(data_source=ds, assessment_location="").count() == 8
     export = hmis.Export.objects.get(data_source=ds)
