@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "sunflower.hmis",
     "sunflower.accounts",
     "sunflower.interchange",
+    "sunflower.dedup",
 ]
 
 MIDDLEWARE = [

@@ -7,5 +7,6 @@ urlpatterns = [
     path("audit/", include("sunflower.audit.urls")),
     path("interchange/", include("sunflower.interchange.urls")),
     path("", include("sunflower.hmis.urls")),
+    path("", include("sunflower.hmis.urls_client")),
     path("", include("sunflower.accounts.urls")),
 ]

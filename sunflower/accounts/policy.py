@@ -22,6 +22,7 @@ class Action(enum.StrEnum):
     ATTEND_CES_MEETINGS = "attend_ces_meetings"
     VIEW_CLIENT_RECORD = "view_client_record"
     EDIT_HMIS_DATA = "edit_hmis_data"
+    CREATE_CLIENT = "create_client"
     CES_ASSESS_AND_REFER = "ces_assess_and_refer"
     RUN_PROGRAM_REPORTS = "run_program_reports"
     USE_OUTREACH_MAP = "use_outreach_map"
@@ -76,6 +77,17 @@ ROLE_TABLE: dict[Action, dict[Role, Scope]] = {
     Action.EDIT_HMIS_DATA: {
         R.VICTIM_SERVICE_PROVIDER: S.NONE,
         R.ACCESS_POINT: S.CES_RECORDS,
+        R.AGENCY_CES: S.OWN_AGENCY,
+        R.AGENCY_CES_OUTREACH: S.OWN_AGENCY,
+        R.AGENCY_ADMIN: S.OWN_AGENCY,
+        R.HMIS_ADMIN: S.ALL,
+    },
+    # Not a row of the brief: a new client record on its own follows the edit row, except that an
+    # Access Point's scope (CES records) reaches a client only through a CES record, which a
+    # bare client is not (docs/client-create.md).
+    Action.CREATE_CLIENT: {
+        R.VICTIM_SERVICE_PROVIDER: S.NONE,
+        R.ACCESS_POINT: S.NONE,
         R.AGENCY_CES: S.OWN_AGENCY,
         R.AGENCY_CES_OUTREACH: S.OWN_AGENCY,
         R.AGENCY_ADMIN: S.OWN_AGENCY,
@@ -242,15 +254,28 @@ def organizations_of(obj) -> set[int]:
     if isinstance(obj, hmis.Project):
         return {obj.organization_id}
     if isinstance(obj, hmis.Client):
-        return set(
-            hmis.Enrollment.objects.filter(client=obj).values_list(
-                "project__organization_id", flat=True
-            )
+        enrolled = hmis.Enrollment.objects.filter(client=obj).values_list(
+            "project__organization_id", flat=True
         )
+        return set(enrolled) | set(_creating_agencies(obj))
     project = _project_of(obj)
     if project is not None:
         return {project.organization_id}
     return set()
+
+
+def _creating_agencies(client) -> list[int]:
+    """The agencies of the person who entered a client in Sunflower: a client an agency created
+    is its record too, before any enrollment."""
+    from sunflower.accounts.models import Membership
+
+    if client.user_id is None:
+        return []
+    return list(
+        Membership.objects.filter(user__hmis_user=client.user_id, is_active=True).values_list(
+            "organization_id", flat=True
+        )
+    )
 
 
 def _project_of(obj):
@@ -307,9 +332,17 @@ def visible_clients(user, action: Action = Action.VIEW_CLIENT_RECORD) -> QuerySe
     condition = Q(pk__in=[])
     own = agency_ids_with(user, action, Scope.OWN_AGENCY)
     if own:
+        from sunflower.accounts.models import Membership
+
         condition |= Exists(
             hmis.Enrollment.objects.filter(
                 client=OuterRef("pk"), project__organization_id__in=own
+            )
+        )
+        # Clients entered by a member of the agency, before any enrollment.
+        condition |= Exists(
+            Membership.objects.filter(
+                user__hmis_user=OuterRef("user"), organization_id__in=own, is_active=True
             )
         )
     if Scope.CES_RECORDS in scopes:

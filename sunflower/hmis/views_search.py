@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from sunflower.accounts.policy import Action, require
+from sunflower.accounts.policy import Action, can, require
 from sunflower.hmis.search import MAX_QUERY_LENGTH, search_clients
 
 RESULT_LIMIT = 25
@@ -24,6 +24,7 @@ def client_search(request):
     """The search page; a plain (no JavaScript) form POST renders it with the results."""
     require(request.user, Action.VIEW_CLIENT_RECORD)
     context = _results_context(request) if request.method == "POST" else {"query": ""}
+    context["can_create_client"] = can(request.user, Action.CREATE_CLIENT)
     return render(request, "hmis/client_search.html", context)
 
 

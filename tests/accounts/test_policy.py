@@ -31,6 +31,7 @@ EXPECTED: dict[Action, tuple[str, str, str, str, str, str]] = {
     Action.ATTEND_CES_MEETINGS: ("all", "all", "all", "all", "all", "all"),
     Action.VIEW_CLIENT_RECORD: ("no", "ces", "own", "own", "own", "all"),
     Action.EDIT_HMIS_DATA: ("no", "ces", "own", "own", "own", "all"),
+    Action.CREATE_CLIENT: ("no", "no", "own", "own", "own", "all"),
     Action.CES_ASSESS_AND_REFER: ("no", "ces", "ces", "ces", "ces", "all"),
     Action.RUN_PROGRAM_REPORTS: ("no", "no", "own", "own", "own", "all"),
     Action.USE_OUTREACH_MAP: ("no", "no", "no", "own", "no", "all"),
@@ -162,3 +163,20 @@ def test_access_client_refuses_like_a_missing_record(world):
         policy.access_client(user, world.other_client.pk)
     with pytest.raises(Http404):
         policy.access_client(user, 10**9)
+
+
+def test_a_client_entered_by_an_agency_is_visible_to_that_agency_only(world):
+    from sunflower.hmis.actions import create_client
+
+    user = world.user_with(AG)
+    data = {
+        "first_name": "Nova", "last_name": "Reed", "name_data_quality": 1,
+        "ssn_data_quality": 99, "dob_data_quality": 99, "am_ind_ak_native": 0, "asian": 0,
+        "black_af_american": 0, "hispanic_latinao": 0, "mid_east_n_african": 0,
+        "native_hi_pacific": 0, "white": 1, "veteran_status": 0,
+    }
+    created = create_client(user, data)
+    assert policy.visible_clients(user).filter(pk=created.pk).exists()
+    assert policy.can(user, Action.EDIT_HMIS_DATA, created)
+    other = world.user_with(AG, organization=world.other_agency, email="b@example.org")
+    assert not policy.visible_clients(other).filter(pk=created.pk).exists()
