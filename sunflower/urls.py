@@ -8,5 +8,7 @@ urlpatterns = [
     path("interchange/", include("sunflower.interchange.urls")),
     path("", include("sunflower.hmis.urls")),
     path("", include("sunflower.hmis.urls_client")),
+    path("", include("sunflower.hmis.urls_enrollment")),
+    path("", include("sunflower.hmis.urls_stay")),
     path("", include("sunflower.accounts.urls")),
 ]
