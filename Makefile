@@ -28,6 +28,7 @@ bootstrap: install
 	$(BIN)/sunflower bootstrap_demo
 
 run: bootstrap
+	@echo "Sunflower: http://$(HOST):$(PORT)/ (sign in with a demo login above; Ctrl-C stops it)"
 	$(BIN)/sunflower runserver $(HOST):$(PORT)
 
 test: install

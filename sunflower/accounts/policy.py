@@ -320,69 +320,76 @@ def ces_clients() -> QuerySet:
     )
 
 
-def visible_clients(user, action: Action = Action.VIEW_CLIENT_RECORD) -> QuerySet:
-    """The clients whose records `user` may open for `action` (never more)."""
-    from sunflower.hmis import models as hmis
-
+def _visible(user, action: Action, queryset: QuerySet, own_agency, ces_records) -> QuerySet:
+    """`queryset` narrowed to what `user`'s roles reach for `action`: everything (scope ALL), the
+    rows `own_agency(agency_ids)` selects, and the rows `ces_records()` selects. The one place
+    where list scopes are decided; the three functions below only say what "own" and "CES"
+    mean for their model."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return hmis.Client.objects.none()
+        return queryset.none()
     scopes = {ROLE_TABLE[action][Role(m.role)] for m in active_memberships(user)}
     if Scope.ALL in scopes:
-        return hmis.Client.objects.all()
+        return queryset
     condition = Q(pk__in=[])
     own = agency_ids_with(user, action, Scope.OWN_AGENCY)
     if own:
-        from sunflower.accounts.models import Membership
+        condition |= own_agency(own)
+    if Scope.CES_RECORDS in scopes:
+        condition |= ces_records()
+    return queryset.filter(condition)
 
-        condition |= Exists(
+
+def visible_clients(user, action: Action = Action.VIEW_CLIENT_RECORD) -> QuerySet:
+    """The clients whose records `user` may open for `action` (never more)."""
+    from sunflower.accounts.models import Membership
+    from sunflower.hmis import models as hmis
+
+    def own_agency(agencies):
+        enrolled = Exists(
             hmis.Enrollment.objects.filter(
-                client=OuterRef("pk"), project__organization_id__in=own
+                client=OuterRef("pk"), project__organization_id__in=agencies
             )
         )
         # Clients entered by a member of the agency, before any enrollment.
-        condition |= Exists(
+        entered = Exists(
             Membership.objects.filter(
-                user__hmis_user=OuterRef("user"), organization_id__in=own, is_active=True
+                user__hmis_user=OuterRef("user"), organization_id__in=agencies, is_active=True
             )
         )
-    if Scope.CES_RECORDS in scopes:
-        condition |= Q(pk__in=ces_clients().values("pk"))
-    return hmis.Client.objects.filter(condition)
+        return Q(enrolled) | Q(entered)
+
+    return _visible(
+        user,
+        action,
+        hmis.Client.objects.all(),
+        own_agency,
+        lambda: Q(pk__in=ces_clients().values("pk")),
+    )
 
 
 def visible_enrollments(user, action: Action = Action.VIEW_CLIENT_RECORD) -> QuerySet:
     from sunflower.hmis import models as hmis
 
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return hmis.Enrollment.objects.none()
-    scopes = {ROLE_TABLE[action][Role(m.role)] for m in active_memberships(user)}
-    if Scope.ALL in scopes:
-        return hmis.Enrollment.objects.all()
-    condition = Q(pk__in=[])
-    own = agency_ids_with(user, action, Scope.OWN_AGENCY)
-    if own:
-        condition |= Q(project__organization_id__in=own)
-    if Scope.CES_RECORDS in scopes:
-        condition |= Q(project__project_type=CE_PROJECT_TYPE)
-    return hmis.Enrollment.objects.filter(condition)
+    return _visible(
+        user,
+        action,
+        hmis.Enrollment.objects.all(),
+        lambda agencies: Q(project__organization_id__in=agencies),
+        lambda: Q(project__project_type=CE_PROJECT_TYPE),
+    )
 
 
 def visible_projects(user, action: Action) -> QuerySet:
     """Projects whose data (or reports) `user` may reach for `action`."""
     from sunflower.hmis import models as hmis
 
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return hmis.Project.objects.none()
-    scopes = {ROLE_TABLE[action][Role(m.role)] for m in active_memberships(user)}
-    if Scope.ALL in scopes:
-        return hmis.Project.objects.all()
-    condition = Q(pk__in=[])
-    own = agency_ids_with(user, action, Scope.OWN_AGENCY)
-    if own:
-        condition |= Q(organization_id__in=own)
-    if Scope.CES_RECORDS in scopes:
-        condition |= Q(project_type=CE_PROJECT_TYPE)
-    return hmis.Project.objects.filter(condition)
+    return _visible(
+        user,
+        action,
+        hmis.Project.objects.all(),
+        lambda agencies: Q(organization_id__in=agencies),
+        lambda: Q(project_type=CE_PROJECT_TYPE),
+    )
 
 
 def access_client(user, client_pk: int, action: Action = Action.VIEW_CLIENT_RECORD):

@@ -28,4 +28,3 @@ class Command(BaseCommand):
         for login, agency in logins:
             duty = f" + {login.duty.label}" if login.duty else ""
             self.stdout.write(f"  {login.email:<40} {login.role.label}{duty} - {agency}")
-        self.stdout.write("Sunflower will be at http://127.0.0.1:8000")
