@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401  (filled by the case-management pages)
+"""Household enrollment and project-start intake pages (docs/intake.md)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from sunflower.hmis import views_intake
+
+urlpatterns: list = [
+    path("enrollments/new/", views_intake.enroll_new, name="enroll_new"),
+    path("enrollments/<int:pk>/intake/", views_intake.intake_form, name="intake"),
+]

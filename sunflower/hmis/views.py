@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.shortcuts import render
 
-from sunflower.accounts.policy import access_client, visible_enrollments
+from sunflower.accounts.policy import Action, access_client, can, visible_enrollments
+
+NIGHT_BY_NIGHT_SHELTER = 1
 
 
 def client_detail(request, pk: int):
@@ -15,8 +17,22 @@ def client_detail(request, pk: int):
         .select_related("project", "project__organization")
         .prefetch_related("exits").order_by("-entry_date")
     )
+    # Which enrollments this user may change (exit, bed nights): one query, not one per row.
+    editable = set(
+        visible_enrollments(request.user, Action.EDIT_HMIS_DATA)
+        .filter(client=client)
+        .values_list("pk", flat=True)
+    )
     return render(
         request,
         "hmis/client_detail.html",
-        {"client_record": client, "enrollments": enrollments},
+        {
+            "client_record": client,
+            "enrollments": enrollments,
+            "editable": editable,
+            "night_by_night": NIGHT_BY_NIGHT_SHELTER,
+            # The enrollment page takes agency projects (not CE): the same roles that may
+            # create a client record.
+            "can_enroll": can(request.user, Action.CREATE_CLIENT),
+        },
     )

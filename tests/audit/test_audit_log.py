@@ -113,3 +113,16 @@ def test_hmis_admin_searches_the_audit_log_and_others_cannot(world, client):
 
     client.force_login(viewer)
     assert client.get(reverse("audit:search")).status_code == 403
+
+
+def test_the_client_page_offers_exit_only_on_enrollments_the_user_may_change(world, client):
+    user = world.user_with(Role.AGENCY_CES)
+    client.force_login(user)
+    page = client.get(reverse("client_detail", args=[world.own_client.pk])).content.decode()
+    assert reverse("exit_enrollment", args=[world.own_enrollment.pk]) in page
+    assert reverse("enroll_new") in page
+
+    # An access point sees the CES client's record (CES scope) but changes no program data here.
+    client.force_login(world.user_with(Role.ACCESS_POINT, email="ap@example.org"))
+    page = client.get(reverse("client_detail", args=[world.ces_client.pk])).content.decode()
+    assert reverse("enroll_new") not in page
