@@ -6,6 +6,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("audit/", include("sunflower.audit.urls")),
     path("interchange/", include("sunflower.interchange.urls")),
+    path("duplicates/", include("sunflower.dedup.urls")),
     path("", include("sunflower.hmis.urls")),
     path("", include("sunflower.hmis.urls_client")),
     path("", include("sunflower.hmis.urls_enrollment")),

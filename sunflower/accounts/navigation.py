@@ -96,6 +96,13 @@ FEATURES: tuple[Feature, ...] = (
         _("Access and onboarding, governance: users, projects and approvals"),
     ),
     Feature(
+        "duplicates",
+        _("Duplicates"),
+        "dedup:queue",
+        Action.MANAGE_USERS_PROJECTS_APPROVALS,
+        _("Client matching: the duplicates queue, merge and undo"),
+    ),
+    Feature(
         "hmis_import",
         _("HMIS CSV import"),
         "interchange:imports",

@@ -16,6 +16,8 @@ AUDITED_MODELS = (
     "accounts.DutyAssignment",
     "interchange.ImportRun",
     "interchange.ExportRun",
+    "dedup.DuplicateCandidate",
+    "dedup.ClientMerge",
 )
 MASKED_FIELDS = ["ssn", "password"]
 

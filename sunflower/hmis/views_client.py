@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from sunflower.accounts.policy import Action, visible_clients
+from sunflower.dedup.actions import queue_for_review
 from sunflower.dedup.matching import likely_matches
 from sunflower.hmis.actions import can_create_client, create_client
 from sunflower.hmis.forms import ClientForm
@@ -27,14 +28,16 @@ def client_create(request):
         confirmed = request.POST.get("confirmed_no_match") == "1"
         if form.is_valid():
             values = form.model_values()
-            if not confirmed:
-                matches = likely_matches(request.user, values, limit=MATCH_LIMIT)
-            if not matches:
+            matches = likely_matches(request.user, values, limit=MATCH_LIMIT)
+            if confirmed or not matches:
                 try:
                     client = create_client(request.user, values)
                 except ValidationError as error:
                     form.add_error(None, error)
                 else:
+                    # The user judged these not the same person; the HMIS team reviews the
+                    # pairs in the duplicates queue all the same.
+                    queue_for_review(client, matches)
                     return _after_create(request, client)
     else:
         form = ClientForm()

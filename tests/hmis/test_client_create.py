@@ -319,3 +319,24 @@ def test_the_search_page_offers_create_only_to_roles_that_may(world, client):
     assert reverse("client_create").encode() in client.get(reverse("clients")).content
     client.force_login(world.user_with(Role.ACCESS_POINT, email="ap@example.org"))
     assert reverse("client_create").encode() not in client.get(reverse("clients")).content
+
+
+def test_a_dismissed_match_goes_to_the_duplicates_queue(world, client):
+    from django.urls import reverse
+
+    from sunflower.accounts.roles import Role
+    from sunflower.dedup.models import DuplicateCandidate
+
+    client.force_login(world.user_with(Role.AGENCY_CES, email="q@example.org"))
+    existing = world.own_client
+    data = form_data(
+        first_name=existing.first_name,
+        last_name=existing.last_name,
+        dob=existing.dob.isoformat(),
+        confirmed_no_match="1",
+    )
+    response = client.post(reverse("client_create"), data)
+    assert response.status_code == 302
+    candidate = DuplicateCandidate.objects.get()
+    assert existing.pk in (candidate.client_a_id, candidate.client_b_id)
+    assert candidate.status == DuplicateCandidate.Status.OPEN
