@@ -182,15 +182,15 @@ def main(argv: list[str] | None = None, output: Path | None = None) -> int:
     current = output.read_text(encoding="utf-8") if output.exists() else None
     if args.check:
         if current != text:
-            print(f"{_display(output)} is stale: run scripts/{Path(__file__).name}")
+            sys.stdout.write(f"{_display(output)} is stale: run scripts/{Path(__file__).name}" + "\n")
             return 1
-        print(f"{_display(output)} is up to date")
+        sys.stdout.write(f"{_display(output)} is up to date" + "\n")
         return 0
     if current != text:
         output.write_text(text, encoding="utf-8")
-        print(f"wrote {_display(output)}")
+        sys.stdout.write(f"wrote {_display(output)}" + "\n")
     else:
-        print(f"{_display(output)} unchanged")
+        sys.stdout.write(f"{_display(output)} unchanged" + "\n")
     return 0
 
 
