@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "sunflower.accounts",
     "sunflower.interchange",
     "sunflower.dedup",
+    "sunflower.documents",
 ]
 
 MIDDLEWARE = [
@@ -217,6 +218,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [PROJECT_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", VAR_DIR / "static"))
+from sunflower.documents.storage import storage_settings as _documents_storage_settings  # noqa: E402
+
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -226,6 +229,9 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Attached client documents: private storage of their own (sunflower/documents/storage.py).
+STORAGES["documents"] = _documents_storage_settings(os.environ, VAR_DIR)
+DOCUMENTS_MAX_BYTES = int(os.environ.get("DOCUMENTS_MAX_MB", "20")) * 1024 * 1024
 WHITENOISE_USE_FINDERS = not PRODUCTION
 if not PRODUCTION:
     # The embedded default keeps its database and collected files here.

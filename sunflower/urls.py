@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("sunflower.hmis.urls_client")),
     path("", include("sunflower.hmis.urls_enrollment")),
     path("", include("sunflower.hmis.urls_stay")),
+    path("", include("sunflower.documents.urls")),
     path("", include("sunflower.accounts.urls")),
 ]

@@ -18,6 +18,7 @@ AUDITED_MODELS = (
     "interchange.ExportRun",
     "dedup.DuplicateCandidate",
     "dedup.ClientMerge",
+    "documents.Document",
 )
 MASKED_FIELDS = ["ssn", "password"]
 

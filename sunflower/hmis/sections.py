@@ -26,8 +26,12 @@ class Section:
 
 
 # Dotted paths of Section objects, in page order.
-CLIENT_SECTIONS: list[str] = []
-ENROLLMENT_SECTIONS: list[str] = []
+CLIENT_SECTIONS: list[str] = [
+    "sunflower.documents.sections.CLIENT_DOCUMENTS",
+]
+ENROLLMENT_SECTIONS: list[str] = [
+    "sunflower.documents.sections.ENROLLMENT_DOCUMENTS",
+]
 
 
 @cache
