@@ -123,6 +123,8 @@ def pages_under_test(project, johnson, enrollment):
     return {
         "client-search-results": show_search_results,
         "client-record": goto(lambda: reverse("client_detail", args=[johnson.pk])),
+        "enrollment-record": goto(lambda: reverse("enrollment_detail", args=[enrollment.pk])),
+        "document-attach": goto(lambda: reverse("document_attach", args=[johnson.pk])),
         "client-create": goto(lambda: reverse("client_create")),
         "client-create-error": show_client_form_error,
         "enroll-household": goto(lambda: reverse("enroll_new")),
@@ -137,6 +139,8 @@ def pages_under_test(project, johnson, enrollment):
 PAGE_NAMES = [
     "client-search-results",
     "client-record",
+    "enrollment-record",
+    "document-attach",
     "client-create",
     "client-create-error",
     "enroll-household",
