@@ -4,15 +4,20 @@ Makes a scratch database on the server that ``BENCH_DATABASE_URL`` names (defaul
 ``postgres://postgres@127.0.0.1:5432/``), migrates it, generates ``--clients`` demo clients
 (default 1,000,000; that takes about 7 minutes), then runs ``--workers`` threads (default 20),
 each with its own database connection, issuing realistic searches for ``--seconds``. It prints
-the median and p95 latency in ms and the searches per second, overall and per kind of query,
-and drops the database at the end (also when a step fails). See bench/README.md.
+the median, p95 and p99 latency in ms and the searches per second, overall and per kind of
+query, with the load average of the machine, and drops the database at the end (also when a
+step fails). With ``--database NAME`` it uses that database instead and keeps it (it is created,
+migrated and filled only if it has no clients yet), so that runs can be repeated without
+generating again. See bench/README.md.
 
     .venv/bin/python bench/search.py --clients 200000
+    .venv/bin/python bench/search.py --database sunflower_bench_search --processes
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import random
 import statistics
@@ -98,43 +103,78 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
-def run_load(user, queries, workers: int, seconds: float) -> tuple[list[tuple[str, float]], float]:
+def _search_loop(user, queries, index: int, workers: int, start, seconds: float):
+    """One worker: searches until the deadline, on its own (persistent) database connection."""
     from django.db import connection
 
     from sunflower.hmis.search import search_clients
 
+    mine: list[tuple[str, float]] = []
+    try:
+        search_clients(user, queries[index][1])  # connect and warm up, not measured
+        start.wait()
+        stop = time.perf_counter() + seconds
+        i = index
+        while time.perf_counter() < stop:
+            kind, query = queries[i % len(queries)]
+            began = time.perf_counter()
+            search_clients(user, query)
+            mine.append((kind, (time.perf_counter() - began) * 1000))
+            i += workers
+    finally:
+        connection.close()
+    return mine
+
+
+def run_load(
+    user, queries, workers: int, seconds: float, processes: bool = False
+) -> tuple[list[tuple[str, float]], float]:
+    """`workers` concurrent searchers for `seconds`: threads of this process (one GIL), or with
+    `processes` forked worker processes, as a WSGI server runs Django."""
+    from django.db import connections
+
     results: list[tuple[str, float]] = []
+    if processes:
+        connections.close_all()  # never share a connection across fork
+        context = multiprocessing.get_context("fork")
+        start = context.Barrier(workers + 1)
+        out = context.Queue()
+
+        def child(index: int) -> None:
+            out.put(_search_loop(user, queries, index, workers, start, seconds))
+
+        pool = [context.Process(target=child, args=(n,)) for n in range(workers)]
+        for process in pool:
+            process.start()
+        start.wait()
+        began = time.perf_counter()
+        for _ in pool:
+            results.extend(out.get())
+        elapsed = time.perf_counter() - began
+        for process in pool:
+            process.join()
+        return results, elapsed
+
     lock = threading.Lock()
     start = threading.Barrier(workers + 1)
-    deadline = [0.0]
 
     def worker(index: int) -> None:
-        mine = []
-        try:
-            search_clients(user, queries[index][1])  # connect and warm up, not measured
-            start.wait()
-            i = index
-            while time.perf_counter() < deadline[0]:
-                kind, query = queries[i % len(queries)]
-                began = time.perf_counter()
-                search_clients(user, query)
-                mine.append((kind, (time.perf_counter() - began) * 1000))
-                i += workers
-        finally:
-            connection.close()
-            with lock:
-                results.extend(mine)
+        mine = _search_loop(user, queries, index, workers, start, seconds)
+        with lock:
+            results.extend(mine)
 
     threads = [threading.Thread(target=worker, args=(n,)) for n in range(workers)]
     for thread in threads:
         thread.start()
-    deadline[0] = time.perf_counter() + 3600
     start.wait()
     began = time.perf_counter()
-    deadline[0] = began + seconds
     for thread in threads:
         thread.join()
     return results, time.perf_counter() - began
+
+
+def _load() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -148,10 +188,19 @@ def main(argv: list[str] | None = None) -> int:
         "--user", choices=["admin", "agency"], default="admin",
         help="search as an HMIS administrator (all clients) or as staff of the largest agency",
     )
+    parser.add_argument(
+        "--database", metavar="NAME",
+        help="use and keep this database (filled with --clients clients if it has none)",
+    )
+    parser.add_argument(
+        "--processes", action="store_true",
+        help="run the workers as processes (as a WSGI server runs Django) instead of threads",
+    )
     args = parser.parse_args(argv)
 
-    name = f"sunflower_bench_search_{os.getpid()}"
-    _admin("CREATE DATABASE {}", name)
+    name = args.database or f"sunflower_bench_search_{os.getpid()}"
+    if args.database is None:
+        _admin("CREATE DATABASE {}", name)
     os.environ["DATABASE_URL"] = _server_url() + name
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sunflower.settings")
     try:
@@ -161,19 +210,23 @@ def main(argv: list[str] | None = None) -> int:
         from django.core.management import call_command
         from django.db import connection
 
+        from sunflower.accounts.models import User
         from sunflower.accounts.roles import Role
         from sunflower.accounts.testing import create_user_with_role
         from sunflower.hmis.demo import generate_demo_data
-        from sunflower.hmis.models import Organization
+        from sunflower.hmis.models import Client, Organization
 
         print(f"Database {name}: migrating ...", flush=True)
         call_command("migrate", verbosity=0)
-        started = time.perf_counter()
-        print(f"Generating {args.clients:,} clients ...", flush=True)
-        generate_demo_data(clients=args.clients, seed=args.seed, today=args.today)
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
-        print(f"  generated and analyzed in {time.perf_counter() - started:.0f} s", flush=True)
+        clients = Client.objects.count()
+        if not clients:
+            started = time.perf_counter()
+            print(f"Generating {args.clients:,} clients ...", flush=True)
+            generate_demo_data(clients=args.clients, seed=args.seed, today=args.today)
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
+            print(f"  generated and analyzed in {time.perf_counter() - started:.0f} s", flush=True)
+            clients = Client.objects.count()
 
         if args.user == "admin":
             org = Organization.objects.order_by("id").first()
@@ -184,25 +237,39 @@ def main(argv: list[str] | None = None) -> int:
                 "JOIN hmis_enrollment e ON e.project_id = p.id GROUP BY o.id ORDER BY count(*) DESC LIMIT 1"
             )[0]
             role = Role.AGENCY_CES
-        user = create_user_with_role(
-            "bench-search@example.org", role, password="a-long-enough-password", organization=org  # noqa: S106
+        email = f"bench-search-{args.user}@example.org"
+        user = User.objects.filter(email=email).first() or create_user_with_role(
+            email, role, password="a-long-enough-password", organization=org  # noqa: S106
         )
         queries = make_queries(5000, args.seed)
         connection.close()
 
-        print(f"Searching: {args.workers} workers for {args.seconds:.0f} s as {args.user} ...", flush=True)
-        results, elapsed = run_load(user, queries, args.workers, args.seconds)
+        mode = "processes" if args.processes else "threads"
+        print(
+            f"Searching: {args.workers} {mode} for {args.seconds:.0f} s as {args.user} "
+            f"(load average before: {_load()}) ...",
+            flush=True,
+        )
+        results, elapsed = run_load(user, queries, args.workers, args.seconds, args.processes)
+        load = _load()
         latencies = [ms for _, ms in results]
-        print(f"{'kind':<22} {'searches':>9} {'median ms':>10} {'p95 ms':>8}")
+        print(f"{'kind':<22} {'searches':>9} {'median ms':>10} {'p95 ms':>8} {'p99 ms':>8}")
         for kind in sorted({k for k, _ in results}):
             values = [ms for k, ms in results if k == kind]
-            print(f"{kind:<22} {len(values):>9,} {statistics.median(values):>10.1f} {percentile(values, 0.95):>8.1f}")
-        median, p95 = statistics.median(latencies), percentile(latencies, 0.95)
-        print(f"{'all':<22} {len(latencies):>9,} {median:>10.1f} {p95:>8.1f}")
+            print(
+                f"{kind:<22} {len(values):>9,} {statistics.median(values):>10.1f} "
+                f"{percentile(values, 0.95):>8.1f} {percentile(values, 0.99):>8.1f}"
+            )
+        median, p95, p99 = (
+            statistics.median(latencies), percentile(latencies, 0.95), percentile(latencies, 0.99)
+        )
+        print(f"{'all':<22} {len(latencies):>9,} {median:>10.1f} {p95:>8.1f} {p99:>8.1f}")
+        print(f"load average after: {load}")
         print(
-            f"RESULT clients={args.clients} workers={args.workers} user={args.user} "
+            f"RESULT clients={clients} workers={args.workers} mode={mode} user={args.user} "
             f"searches={len(latencies)} median_ms={median:.1f} p95_ms={p95:.1f} "
-            f"searches_per_second={len(latencies) / elapsed:.0f}"
+            f"p99_ms={p99:.1f} searches_per_second={len(latencies) / elapsed:.0f} "
+            f"load1={load.split()[0]}"
         )
         return 0
     finally:
@@ -212,7 +279,8 @@ def main(argv: list[str] | None = None) -> int:
             connections.close_all()
         except Exception:  # noqa: S110 - Django may not be set up yet
             pass
-        _admin("DROP DATABASE IF EXISTS {} WITH (FORCE)", name)
+        if args.database is None:
+            _admin("DROP DATABASE IF EXISTS {} WITH (FORCE)", name)
 
 
 if __name__ == "__main__":

@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "sunflower.interchange",
     "sunflower.dedup",
     "sunflower.documents",
+    "sunflower.consent",
+    "sunflower.chronic",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,10 @@ urlpatterns = [
     path("", include("sunflower.hmis.urls_client")),
     path("", include("sunflower.hmis.urls_enrollment")),
     path("", include("sunflower.hmis.urls_stay")),
+    path("", include("sunflower.hmis.urls_assessments")),
+    path("", include("sunflower.hmis.urls_services")),
     path("", include("sunflower.documents.urls")),
+    path("", include("sunflower.consent.urls")),
+    path("", include("sunflower.chronic.urls")),
     path("", include("sunflower.accounts.urls")),
 ]

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from sunflower.accounts.roles import Duty, Role
+from sunflower.consent.levels import SharingLevel
 
 
 class Action(enum.StrEnum):
@@ -141,7 +142,9 @@ ROLE_TABLE: dict[Action, dict[Role, Scope]] = {
     Action.VIEW_AUDIT_LOG: {role: S.ALL if role == R.HMIS_ADMIN else S.NONE for role in Role},
     Action.USE_DJANGO_ADMIN: {role: S.ALL if role == R.HMIS_ADMIN else S.NONE for role in Role},
     # Duties, not roles, grant these two (see DUTY_ACTIONS); no role grants them alone.
-    Action.RUN_REGIONAL_CES_LIST: {role: S.ALL if role == R.HMIS_ADMIN else S.NONE for role in Role},
+    Action.RUN_REGIONAL_CES_LIST: {
+        role: S.ALL if role == R.HMIS_ADMIN else S.NONE for role in Role
+    },
     Action.VOTE_IN_COMMITTEE: dict.fromkeys(Role, S.NONE),
 }
 
@@ -202,10 +205,28 @@ def can(user, action: Action, obj=None) -> bool:
         return False
     if _duty_allows(user, action, obj):
         return True
-    return any(
+    if any(
         _scope_allows(ROLE_TABLE[action][Role(membership.role)], membership, obj)
         for membership in active_memberships(user)
-    )
+    ):
+        return True
+    return _shared_allows(user, action, obj)
+
+
+def _shared_allows(user, action: Action, obj) -> bool:
+    """Reading a client (or, at level full, an enrollment) another agency shares with the
+    user's agency: the same answer as visible_clients / visible_enrollments."""
+    from sunflower.hmis import models as hmis
+
+    if action not in SHARED_READ_ACTIONS or obj is None:
+        return False
+    if not agency_ids_with(user, action, Scope.OWN_AGENCY):
+        return False
+    if isinstance(obj, hmis.Client):
+        return visible_clients(user, action).filter(pk=obj.pk).exists()
+    if isinstance(obj, hmis.Enrollment):
+        return visible_enrollments(user, action).filter(pk=obj.pk).exists()
+    return False
 
 
 def require(user, action: Action, obj=None) -> None:
@@ -320,11 +341,15 @@ def ces_clients() -> QuerySet:
     )
 
 
-def _visible(user, action: Action, queryset: QuerySet, own_agency, ces_records) -> QuerySet:
+def _visible(
+    user, action: Action, queryset: QuerySet, own_agency, ces_records, shared=None
+) -> QuerySet:
     """`queryset` narrowed to what `user`'s roles reach for `action`: everything (scope ALL), the
-    rows `own_agency(agency_ids)` selects, and the rows `ces_records()` selects. The one place
-    where list scopes are decided; the three functions below only say what "own" and "CES"
-    mean for their model."""
+    rows `own_agency(agency_ids)` selects, the rows `ces_records()` selects, and, for reading
+    only (SHARED_READ_ACTIONS), the rows `shared(agency_ids)` selects: what other agencies share
+    with the user's agencies by release or CoC rule. The one place where list scopes are
+    decided; the functions below only say what "own", "CES" and "shared" mean for their
+    model."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return queryset.none()
     scopes = {ROLE_TABLE[action][Role(m.role)] for m in active_memberships(user)}
@@ -334,13 +359,22 @@ def _visible(user, action: Action, queryset: QuerySet, own_agency, ces_records) 
     own = agency_ids_with(user, action, Scope.OWN_AGENCY)
     if own:
         condition |= own_agency(own)
+        if shared is not None and action in SHARED_READ_ACTIONS:
+            condition |= shared(own)
     if Scope.CES_RECORDS in scopes:
         condition |= ces_records()
     return queryset.filter(condition)
 
 
-def visible_clients(user, action: Action = Action.VIEW_CLIENT_RECORD) -> QuerySet:
-    """The clients whose records `user` may open for `action` (never more)."""
+def visible_clients(
+    user,
+    action: Action = Action.VIEW_CLIENT_RECORD,
+    shared_minimum: SharingLevel = SharingLevel.PROFILE,
+) -> QuerySet:
+    """The clients whose records `user` may open for `action` (never more). For reading, that
+    includes clients other agencies share with the user's agency at `shared_minimum` or more:
+    a part of the record beyond the profile (client-level documents, say) asks for
+    `shared_minimum=SharingLevel.FULL`; `SharingLevel.NONE` leaves sharing out."""
     from sunflower.accounts.models import Membership
     from sunflower.hmis import models as hmis
 
@@ -364,10 +398,16 @@ def visible_clients(user, action: Action = Action.VIEW_CLIENT_RECORD) -> QuerySe
         hmis.Client.objects.all(),
         own_agency,
         lambda: Q(pk__in=ces_clients().values("pk")),
+        shared=None
+        if shared_minimum == SharingLevel.NONE
+        else lambda agencies: shared_with(agencies, shared_minimum, "pk"),
     )
 
 
 def visible_enrollments(user, action: Action = Action.VIEW_CLIENT_RECORD) -> QuerySet:
+    """Enrollments whose pages `user` may open for `action`. Another agency's enrollment opens
+    (read only) only when the client's release grants the full record, and never a victim
+    service provider's."""
     from sunflower.hmis import models as hmis
 
     return _visible(
@@ -376,6 +416,10 @@ def visible_enrollments(user, action: Action = Action.VIEW_CLIENT_RECORD) -> Que
         hmis.Enrollment.objects.all(),
         lambda agencies: Q(project__organization_id__in=agencies),
         lambda: Q(project__project_type=CE_PROJECT_TYPE),
+        shared=lambda agencies: (
+            shared_with(agencies, SharingLevel.FULL, "client")
+            & ~Q(project__organization__victim_service_provider=VSP_YES)
+        ),
     )
 
 
@@ -390,6 +434,153 @@ def visible_projects(user, action: Action) -> QuerySet:
         lambda agencies: Q(organization_id__in=agencies),
         lambda: Q(project_type=CE_PROJECT_TYPE),
     )
+
+
+# --- what other agencies share (releases of information, CoC sharing rules) ----------------
+#
+# docs/consent.md. Only VIEW_CLIENT_RECORD reaches further through sharing: editing, reports,
+# CES and every other action keep their own-agency scope.
+
+SHARED_READ_ACTIONS = frozenset({Action.VIEW_CLIENT_RECORD})
+VSP_YES = 1  # Organization.victim_service_provider (2.01.3, No/Yes list 1.10)
+FLEEING_YES = 1  # HealthAndDV.currently_fleeing (4.11.B)
+
+
+def _agency_cocs(agencies) -> QuerySet:
+    """CoC codes the agencies take part in: those of their projects (2.03 ProjectCoC)."""
+    from sunflower.hmis import models as hmis
+
+    return hmis.ProjectCoC.objects.filter(project__organization_id__in=agencies).values("coc_code")
+
+
+def currently_fleeing(client_ref: str = "pk") -> Exists:
+    """The client's latest Health and DV record (4.11, by information date) says currently
+    fleeing. `client_ref` names the client in the outer query."""
+    from sunflower.hmis import models as hmis
+
+    later = hmis.HealthAndDV.objects.filter(client=OuterRef("client")).filter(
+        Q(information_date__gt=OuterRef("information_date"))
+        | Q(information_date=OuterRef("information_date"), pk__gt=OuterRef("pk"))
+    )
+    return Exists(
+        hmis.HealthAndDV.objects.filter(
+            client=OuterRef(client_ref), currently_fleeing=FLEEING_YES
+        ).exclude(Exists(later))
+    )
+
+
+def shared_with(agencies, minimum: SharingLevel, client_ref: str = "pk") -> Q:
+    """A condition on an outer query whose `client_ref` is a client: the client is shared with
+    one of `agencies` at `minimum` or more. As EXISTS subqueries, so a list costs one query.
+
+    - a current release naming one of the agencies shares at its scope;
+    - a current release naming a CoC the agency takes part in, or the CoC's sharing rule
+      (for a client enrolled in that CoC at an agency that is not a victim service provider),
+      shares too, but never a client currently fleeing domestic violence (VAWA)."""
+    from django.utils import timezone
+
+    from sunflower.consent.models import ReleaseOfInformation, SharingRule
+    from sunflower.hmis import models as hmis
+
+    levels = SharingLevel.reaching(minimum)
+    cocs = _agency_cocs(agencies)
+    releases = ReleaseOfInformation.objects.current(timezone.localdate()).filter(
+        client=OuterRef(client_ref), scope__in=levels
+    )
+    named = Exists(releases.filter(organization_id__in=agencies))
+    coc_wide = Exists(releases.filter(coc_code__in=cocs))
+    rule_cocs = SharingRule.objects.filter(level__in=levels, coc_code__in=cocs).values("coc_code")
+    by_rule = Exists(
+        hmis.Enrollment.objects.filter(
+            client=OuterRef(client_ref), enrollment_coc__in=rule_cocs
+        ).exclude(project__organization__victim_service_provider=VSP_YES)
+    )
+    return Q(named) | ((Q(coc_wide) | Q(by_rule)) & ~Q(currently_fleeing(client_ref)))
+
+
+class Sharing:
+    """What one user's agencies are shared of one client: the level of the releases (whole
+    record) and the level of each CoC's rule (enrollments in that CoC). Built with a fixed
+    number of queries; `level_for(enrollment)` decides each history row."""
+
+    def __init__(self, release_level: SharingLevel, coc_levels: dict[str, SharingLevel]):
+        self.release_level = release_level
+        self.coc_levels = coc_levels
+
+    @property
+    def level(self) -> SharingLevel:
+        return SharingLevel.highest([self.release_level, *self.coc_levels.values()])
+
+    def level_for(self, enrollment) -> SharingLevel:
+        """The level at which another agency's enrollment is shared; a victim service
+        provider's enrollment is never shared."""
+        if enrollment.project.organization.victim_service_provider == VSP_YES:
+            return SharingLevel.NONE
+        return SharingLevel.highest(
+            [self.release_level, self.coc_levels.get(enrollment.enrollment_coc, SharingLevel.NONE)]
+        )
+
+
+EVERYTHING = Sharing(SharingLevel.FULL, {})
+NOTHING = Sharing(SharingLevel.NONE, {})
+
+
+def sharing_for(user, client) -> Sharing:
+    """How much of `client`'s record held by OTHER agencies the user may read (the user's own
+    agency's part is decided by the role table as always). Cached on the user for a request."""
+    from django.utils import timezone
+
+    from sunflower.consent.models import ReleaseOfInformation, SharingRule
+    from sunflower.hmis import models as hmis
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NOTHING
+    scopes = {ROLE_TABLE[Action.VIEW_CLIENT_RECORD][role] for role in roles_of(user)}
+    if Scope.ALL in scopes:
+        return EVERYTHING
+    agencies = agency_ids_with(user, Action.VIEW_CLIENT_RECORD, Scope.OWN_AGENCY)
+    if not agencies:
+        return NOTHING
+    today = timezone.localdate()
+    cache = user.__dict__.setdefault("_sunflower_sharing", {})
+    key = (client.pk, today)
+    if key in cache:
+        return cache[key]
+
+    cocs = _agency_cocs(agencies)
+    fleeing = hmis.Client.objects.filter(pk=client.pk).filter(currently_fleeing()).exists()
+    named, coc_wide = [], []
+    for organization_id, scope in (
+        ReleaseOfInformation.objects.current(today)
+        .filter(client=client)
+        .filter(Q(organization_id__in=agencies) | Q(coc_code__in=cocs))
+        .values_list("organization_id", "scope")
+    ):
+        (named if organization_id in agencies else coc_wide).append(scope)
+    coc_levels: dict[str, SharingLevel] = {}
+    if not fleeing:
+        enrolled_cocs = (
+            hmis.Enrollment.objects.filter(client=client)
+            .exclude(project__organization__victim_service_provider=VSP_YES)
+            .values("enrollment_coc")
+        )
+        coc_levels = {
+            coc_code: SharingLevel(level)
+            for coc_code, level in SharingRule.objects.filter(
+                coc_code__in=cocs, level__in=SharingLevel.reaching(SharingLevel.PROFILE)
+            )
+            .filter(coc_code__in=enrolled_cocs)
+            .values_list("coc_code", "level")
+        }
+    release_level = SharingLevel.highest(named + ([] if fleeing else coc_wide))
+    cache[key] = Sharing(release_level, coc_levels)
+    return cache[key]
+
+
+def sharing_level(user, client) -> SharingLevel:
+    """The most the user's agencies are shared of `client` by releases and CoC rules:
+    none, profile, profile and history, or full (read only)."""
+    return sharing_for(user, client).level
 
 
 def access_client(user, client_pk: int, action: Action = Action.VIEW_CLIENT_RECORD):
@@ -412,5 +603,7 @@ def allowed_actions(user) -> set[Action]:
     return {action for action in Action if can(user, action)}
 
 
-def roles_granting(action: Action, scopes: Iterable[Scope] = (Scope.ALL, Scope.OWN_AGENCY, Scope.CES_RECORDS)) -> set[Role]:
+def roles_granting(
+    action: Action, scopes: Iterable[Scope] = (Scope.ALL, Scope.OWN_AGENCY, Scope.CES_RECORDS)
+) -> set[Role]:
     return {role for role, scope in ROLE_TABLE[action].items() if scope in set(scopes)}

@@ -19,6 +19,9 @@ AUDITED_MODELS = (
     "dedup.DuplicateCandidate",
     "dedup.ClientMerge",
     "documents.Document",
+    "consent.ReleaseOfInformation",
+    "consent.SharingRule",
+    "chronic.HomelessPeriod",
 )
 MASKED_FIELDS = ["ssn", "password"]
 

@@ -109,3 +109,47 @@ class ClientMerge(models.Model):
     @property
     def moved_counts(self) -> dict[str, int]:
         return {label: len(entry["pks"]) for label, entry in self.moved.items()}
+
+
+class BatchRun(models.Model):
+    """One run of the batch duplicate matcher (dedup.batch): when, how much it compared, how many
+    pairs it put in the queue. Holds no client data."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
+
+    ACTIVE = (Status.QUEUED, Status.RUNNING)
+
+    started = models.DateTimeField(auto_now_add=True)
+    finished = models.DateTimeField(null=True, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    threshold = models.FloatField()
+    status = models.CharField(max_length=20, choices=Status, default=Status.QUEUED)
+    clients = models.PositiveIntegerField(default=0)
+    pairs_compared = models.BigIntegerField(default=0)
+    candidates_found = models.PositiveIntegerField(
+        default=0, help_text="Pairs at or above the threshold."
+    )
+    candidates_new = models.PositiveIntegerField(default=0)
+    candidates_updated = models.PositiveIntegerField(default=0)
+    candidates_skipped = models.PositiveIntegerField(
+        default=0, help_text="Pairs already decided (merged or not a duplicate)."
+    )
+    error = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["-started", "-id"]
+
+    def __str__(self) -> str:
+        return f"Batch run {self.pk} ({self.status})"
+
+    @property
+    def seconds(self) -> float | None:
+        if self.finished is None:
+            return None
+        return (self.finished - self.started).total_seconds()

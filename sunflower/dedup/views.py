@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from sunflower.dedup.actions import can_merge, mark_not_duplicate, merge_clients, unmerge
-from sunflower.dedup.models import ClientMerge, DuplicateCandidate
+from sunflower.dedup.batch import DEFAULT_THRESHOLD
+from sunflower.dedup.models import BatchRun, ClientMerge, DuplicateCandidate
 
 QUEUE_LIMIT = 50
 RECENT_MERGES = 20
+BATCH_STALE_HOURS = 6
 
 
 def _require_admin(request) -> None:
@@ -49,7 +55,32 @@ def queue(request):
     merges = ClientMerge.objects.select_related("survivor", "merged", "performed_by", "undone_by")[
         :RECENT_MERGES
     ]
-    return render(request, "dedup/queue.html", {"candidates": candidates, "merges": merges})
+    last_run = BatchRun.objects.first()
+    return render(
+        request,
+        "dedup/queue.html",
+        {"candidates": candidates, "merges": merges, "last_run": last_run},
+    )
+
+
+@require_POST
+def start_batch(request):
+    """Start the batch matcher over all clients (a Celery job; in-process without Redis)."""
+    from sunflower.dedup.tasks import find_duplicates_task
+
+    _require_admin(request)
+    with transaction.atomic():
+        # A run stuck for hours (its worker died) does not block a new one.
+        recent = timezone.now() - dt.timedelta(hours=BATCH_STALE_HOURS)
+        if BatchRun.objects.filter(status__in=BatchRun.ACTIVE, started__gte=recent).exists():
+            messages.error(request, _("A search for duplicates is already running."))
+            return redirect("dedup:queue")
+        run = BatchRun.objects.create(threshold=DEFAULT_THRESHOLD, started_by=request.user)
+        transaction.on_commit(lambda: find_duplicates_task.delay(run.pk))
+    messages.success(
+        request, _("The search for duplicates has started. Its figures appear on this page.")
+    )
+    return redirect("dedup:queue")
 
 
 @require_POST

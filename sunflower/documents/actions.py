@@ -11,7 +11,14 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sunflower.accounts.policy import Action, require, visible_clients, visible_enrollments
+from sunflower.accounts.policy import (
+    Action,
+    active_memberships,
+    is_hmis_admin,
+    require,
+    visible_clients,
+    visible_enrollments,
+)
 from sunflower.audit.actions import record_view
 from sunflower.documents.models import ALLOWED_TYPES, Document
 
@@ -39,9 +46,12 @@ def max_bytes() -> int:
     return settings.DOCUMENTS_MAX_BYTES
 
 
-def attach_document(user, client, upload, kind: str, title: str, enrollment=None) -> Document:
+def attach_document(
+    user, client, upload, kind: str, title: str, enrollment=None, restricted_to=None
+) -> Document:
     """Store `upload` for `client` (and `enrollment`, when given). The user must be allowed to
-    enter HMIS data for the record; a refused file saves nothing."""
+    enter HMIS data for the record; a refused file saves nothing. `restricted_to`: an agency of
+    the user that alone may see the document (DV-safety)."""
     require(user, Action.EDIT_HMIS_DATA, enrollment or client)
     if enrollment is not None and enrollment.client_id != client.pk:
         raise ValidationError({"enrollment": _("This enrollment is not the client's.")})
@@ -63,6 +73,8 @@ def attach_document(user, client, upload, kind: str, title: str, enrollment=None
         content_type = sniff_content_type(upload)
         if content_type is None:
             errors["file"] = _("Attach a PDF, PNG, JPEG or TIFF file.")
+    if restricted_to is not None and restricted_to.pk not in _agencies(user):
+        errors["restricted_to"] = _("A document can be kept to your own agency only.")
     if errors:
         raise ValidationError(errors)
 
@@ -79,6 +91,7 @@ def attach_document(user, client, upload, kind: str, title: str, enrollment=None
         size=upload.size,
         sha256=digest.hexdigest(),
         uploaded_by=user,
+        restricted_to=restricted_to,
     )
     with transaction.atomic():
         # The stored name is random (storage.stored_name): the original name may hold a
@@ -92,16 +105,51 @@ def attach_document(user, client, upload, kind: str, title: str, enrollment=None
     return document
 
 
+def _agencies(user) -> set[int]:
+    return {m.organization_id for m in active_memberships(user)}
+
+
 def visible_documents(user, action: Action = Action.VIEW_CLIENT_RECORD):
-    """Documents of clients the user may open; a document of an enrollment also needs the
-    enrollment to be visible (another agency's stay stays closed)."""
+    """Documents of clients the user may open: a client-level document needs the full record
+    (own agency, or shared at the FULL level), a document of an enrollment needs the enrollment
+    to be visible (another agency's stay stays closed), and a restricted document the user's
+    agency (or the user's own upload)."""
     from django.db.models import Q
 
-    return Document.objects.current().filter(
-        client__in=visible_clients(user, action).values("pk")
-    ).filter(
-        Q(enrollment__isnull=True) | Q(enrollment__in=visible_enrollments(user, action).values("pk"))
+    from sunflower.consent.levels import SharingLevel
+
+    # A client-level document (an ID card, a signed release) is part of the full record, not
+    # of the profile another agency may see under a narrower release or sharing rule.
+    documents = Document.objects.current().filter(
+        Q(
+            enrollment__isnull=True,
+            client__in=visible_clients(user, action, shared_minimum=SharingLevel.FULL).values(
+                "pk"
+            ),
+        )
+        | Q(
+            enrollment__isnull=False,
+            client__in=visible_clients(user, action).values("pk"),
+            enrollment__in=visible_enrollments(user, action).values("pk"),
+        )
     )
+    if is_hmis_admin(user):
+        return documents
+    return documents.filter(
+        Q(restricted_to__isnull=True)
+        | Q(restricted_to__in=_agencies(user))
+        | Q(uploaded_by=user)
+    )
+
+
+def restrict_document(user, document: Document, agency) -> None:
+    """Keep `document` to `agency` from now on (e.g. the letter behind a homeless-history
+    period whose source is hidden for safety)."""
+    require(user, Action.EDIT_HMIS_DATA, document.enrollment or document.client)
+    if agency is None or (agency.pk not in _agencies(user) and not is_hmis_admin(user)):
+        raise ValidationError({"restricted_to": _("A document can be kept to your own agency only.")})
+    document.restricted_to = agency
+    document.save(update_fields=["restricted_to"])
 
 
 def open_document(user, pk: int) -> Document:

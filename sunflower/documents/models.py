@@ -40,6 +40,16 @@ class Document(models.Model):
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
+    # DV-safety: when set, only this agency (and HMIS administrators, and the uploader) may see
+    # the document, whoever else may open the client's record.
+    restricted_to = models.ForeignKey(
+        "hmis.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("visible only to"),
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

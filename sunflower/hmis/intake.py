@@ -171,18 +171,45 @@ INTAKE_FIELDS = (
 )
 
 
-def record_intake(user, enrollment, values: dict):
-    """Save the project-start answers (3.917 and 3.08) of `enrollment`."""
+def record_intake(user, enrollment, values: dict, member_questions=None, element_values=None):
+    """Save the project-start answers of `enrollment`: 3.917 and 3.08 (`values`) and the
+    matrix's other elements (`element_values`, validated by forms_elements.ElementsForm for
+    `member_questions`), written with DataCollectionStage 1 and InformationDate = the
+    project start date, all or nothing."""
     from sunflower.accounts.actions import hmis_user_for
+    from sunflower.hmis import elements
 
     require(user, Action.EDIT_HMIS_DATA, enrollment)
     with transaction.atomic():
         for name in INTAKE_FIELDS:
             if name in values:
                 setattr(enrollment, name, values[name])
+        if (
+            element_values is not None
+            and "3.08" in member_questions.required
+            and elements.implies_disabling_condition(element_values)
+            and enrollment.disabling_condition != hud.NoYesReasonsForMissingData.YES
+        ):
+            raise ValidationError(
+                {
+                    "disabling_condition": [
+                        "Answer Yes: a disability recorded below is a disabling condition "
+                        "(HUD 3.08 and 4.05–4.10)."
+                    ]
+                }
+            )
         enrollment.full_clean()
         enrollment.user = hmis_user_for(user)
         enrollment.save()
+        if member_questions is not None and element_values is not None:
+            elements.record_elements(
+                user,
+                enrollment,
+                "project_start",
+                enrollment.entry_date,
+                member_questions.questions,
+                element_values,
+            )
     return enrollment
 
 

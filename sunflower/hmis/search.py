@@ -16,20 +16,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import (
-    Case,
-    ExpressionWrapper,
-    F,
-    FloatField,
-    Func,
-    Lookup,
-    Q,
-    Value,
-    When,
-)
-from django.db.models.functions import Greatest, Lower, Right
+from django.db.models import Func, Lookup, Q
+from django.db.models.functions import Right
 
 from sunflower.accounts.policy import Action, visible_clients
 
@@ -121,13 +113,16 @@ def parse_query(query: str) -> ParsedQuery:
 # --- scoring shared by every database -------------------------------------------------------
 
 
-def trigrams(text: str) -> set[str]:
+# Names repeat (a statewide HMIS has far fewer distinct names than clients), and each result
+# row is scored against the same query words: both functions below are cached.
+@lru_cache(maxsize=8192)
+def trigrams(text: str) -> frozenset[str]:
     """pg_trgm's trigrams: lower-cased words, each padded with two spaces before, one after."""
     grams: set[str] = set()
     for word in re.findall(r"[^\W_]+", text.lower()):
         padded = f"  {word} "
         grams.update(padded[i : i + 3] for i in range(len(padded) - 2))
-    return grams
+    return frozenset(grams)
 
 
 def similarity(a: str, b: str) -> float:
@@ -148,6 +143,7 @@ _SOUNDEX_CODES = {
 }
 
 
+@lru_cache(maxsize=8192)
 def soundex(name: str) -> str:
     """Soundex exactly as PostgreSQL fuzzystrmatch's soundex() computes it: letters A-Z only;
     vowels, H, W and Y all separate equal codes (so "Ashcraft" is A226, not the A261 of the
@@ -276,11 +272,54 @@ def _exact_filters(parsed: ParsedQuery) -> Q:
 
 
 # --- PostgreSQL ----------------------------------------------------------------------------
+#
+# One query (docs/client-search.md, "How it works"), built from these parts:
+#
+# 1. `a` (and `b`): the candidate names of the (first and last) name word: the words of
+#    hmis_client_search_name (every distinct lower-cased first and last name, migration
+#    hmis.0006) that are trigram-similar to it (`%`) or sound like it (same Soundex), with their
+#    score. That table has a few thousand rows where hmis_client has a million.
+# 2. `hits`, with their name score: for one word, the first `limit` visible clients of each
+#    candidate as last name, and as first name; for two words, the first `limit` of each pair of
+#    candidates, in either order. Each is an index-only scan of hmis.0006's indexes, already in
+#    result order, so a common name costs `limit` index entries, not the thousands of clients
+#    who have it. With a date of birth or SSN last four: the visible clients having it (index)
+#    whose names are candidates. By HMIS ID: the client with that PersonalID.
+# 3. `best`: the hits ordered and cut at `limit`; only those are read from the table.
+#
+# Why cutting each name at `limit` keeps the best `limit`: a client's name score depends only
+# on its names, so a client that a cut leaves out comes after `limit` others of the same names
+# with the same score and a smaller id. (A client matching two ways, say "Lee Lee", gets the
+# best of its hits; should that best way have been cut, the `limit` clients ahead of it in that
+# way all rank above it anyway.)
+
+_PG_CANDIDATES = (
+    "{cte} AS MATERIALIZED (SELECT name, similarity(name, %s) + CASE WHEN soundex(name) = %s "
+    "THEN {weight} ELSE 0 END AS score FROM hmis_client_search_name "
+    "WHERE name %% %s OR soundex(name) = %s)"
+)
+_PG_HIT = "hmis_client.id, hmis_client.first_name, hmis_client.last_name"
+_PG_NAME_HITS = (
+    "SELECT hit.*, {score} AS score, 0.0 AS bonus FROM {candidates}, LATERAL (SELECT {hit} "
+    "FROM hmis_client WHERE {match} AND {scope} ORDER BY {order} LIMIT %s) hit"
+)
+# The name score of a client row, for the few rows of a date of birth or SSN last four.
+_PG_SCORE_OF = "(SELECT {cte}.score FROM {cte} WHERE {cte}.name = lower(hmis_client.{column}))"
+_PG_QUERY = (
+    "WITH {ctes}, hits AS ({hits}), "
+    "best AS (SELECT id, MAX(score) + MAX(bonus) AS score, lower(last_name) AS last_lower, "
+    "lower(first_name) AS first_lower FROM hits GROUP BY id, first_name, last_name "
+    "ORDER BY score DESC, last_lower, first_lower, id LIMIT %s) "
+    "SELECT c.id, c.personal_id, c.first_name, c.last_name, c.dob, c.ssn FROM best "
+    "JOIN hmis_client c ON c.id = best.id "
+    "ORDER BY best.score DESC, best.last_lower, best.first_lower, best.id"
+)
 
 
 class _TrigramSimilar(Lookup):
     """pg_trgm's `%` (similarity above pg_trgm.similarity_threshold), GIN-indexable. Used as an
-    expression, so that it needs no registration (django.contrib.postgres is not installed)."""
+    expression, so that it needs no registration (django.contrib.postgres is not installed).
+    The search itself no longer uses it (see above); sunflower.dedup.matching does."""
 
     lookup_name = "sunflower_trigram_similar"
     prepare_rhs = False
@@ -289,11 +328,6 @@ class _TrigramSimilar(Lookup):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
         return f"{lhs} %% {rhs}", (*lhs_params, *rhs_params)
-
-
-class _Similarity(Func):
-    function = "similarity"
-    output_field = FloatField()
 
 
 class _Soundex(Func):
@@ -311,55 +345,125 @@ class _Equals(Lookup):
         return f"{lhs} = {rhs}", (*lhs_params, *rhs_params)
 
 
-def _pg_name_match(column: str, token: str):
-    """(condition, score) of one token against one name column: trigram-similar or same
-    Soundex; both use the expression indexes of migration 0004."""
-    lowered = Lower(column)
-    sounds = _Equals(_Soundex(F(column)), Value(soundex(token)))
-    condition = Q(_TrigramSimilar(lowered, Value(token))) | Q(sounds)
-    score = _Similarity(lowered, Value(token)) + Case(
-        When(sounds, then=Value(SOUNDEX_WEIGHT)), default=Value(0.0), output_field=FloatField()
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """A row of the PostgreSQL query: what `_match` reads, without building a model."""
+
+    pk: int
+    personal_id: str
+    first_name: str
+    last_name: str
+    dob: dt.date | None
+    ssn: str
+
+
+def _scope_sql(clients) -> tuple[str, list]:
+    """The WHERE clause of `clients` (policy.visible_clients: never more) on the unaliased
+    hmis_client table, repeated inside each index scan so that a per-name cut counts visible
+    clients only. Raises EmptyResultSet when the user may see no client at all."""
+    query = clients.query
+    compiler = query.get_compiler(connection=connection)
+    if query.base_table == "hmis_client" and len(query.alias_map) == 1:
+        sql, params = compiler.compile(query.where)
+        if sql:
+            return f"({sql})", list(params)
+    # Should the policy ever filter through a join: the whole query as a subquery.
+    sql, params = clients.values("pk").query.get_compiler(connection=connection).as_sql()
+    return f"hmis_client.date_deleted IS NULL AND hmis_client.id IN ({sql})", list(params)
+
+
+def _pg_name_hits(names: list[str], scope: str, scope_params: list, limit: int):
+    """Part 2 for name words alone: (SQL parts, parameters)."""
+    parts, params = [], []
+    if len(names) == 1:
+        for column, other in (("last_name", "first_name"), ("first_name", "last_name")):
+            parts.append(_PG_NAME_HITS.format(
+                candidates="a", score="a.score", hit=_PG_HIT, scope=scope,
+                match=f"lower(hmis_client.{column}) = a.name",
+                order=f"lower(hmis_client.{other}), hmis_client.id",
+            ))
+            params += [*scope_params, limit]
+    else:
+        for first, last in (("a", "b"), ("b", "a")):  # in order, then swapped
+            parts.append(_PG_NAME_HITS.format(
+                candidates="a, b", score="a.score + b.score", hit=_PG_HIT, scope=scope,
+                match=f"lower(hmis_client.last_name) = {last}.name "
+                f"AND lower(hmis_client.first_name) = {first}.name",
+                order="hmis_client.id",
+            ))
+            params += [*scope_params, limit]
+    return parts, params
+
+
+def _pg_exact_hits(parsed: ParsedQuery, names: list[str], by_id: list[str], scope, scope_params):
+    """Part 2 with a date of birth or SSN last four: (SQL, parameters)."""
+    conditions, params = [scope], list(scope_params)
+    if parsed.dob is not None:
+        conditions.append("hmis_client.dob = %s")
+        params.append(parsed.dob)
+    if parsed.ssn4 is not None:
+        conditions.append("right(hmis_client.ssn, 4) = %s")
+        params.append(parsed.ssn4)
+    if len(names) == 1:
+        last, first = (_PG_SCORE_OF.format(cte="a", column=c) for c in ("last_name", "first_name"))
+        score = f"GREATEST({last}, {first})"
+    elif len(names) == 2:
+        first_a, last_b, last_a, first_b = (
+            _PG_SCORE_OF.format(cte=cte, column=column)
+            for cte, column in (("a", "first_name"), ("b", "last_name"), ("a", "last_name"),
+                                ("b", "first_name"))
+        )
+        score = f"GREATEST({first_a} + {last_b}, {last_a} + {first_b})"
+    else:
+        score = "0.0"
+    bonus, bonus_params = "0.0", []
+    if by_id:
+        bonus, bonus_params = "CASE WHEN hmis_client.personal_id = ANY(%s) THEN 10.0 ELSE 0.0 END", [by_id]
+    if names:
+        # GREATEST ignores NULLs: null only when no way matches.
+        name_match = f"{score} IS NOT NULL"
+        if by_id:
+            name_match = f"({name_match} OR hmis_client.personal_id = ANY(%s))"
+            params.append(by_id)
+        conditions.append(name_match)
+    sql = (
+        f"SELECT {_PG_HIT}, COALESCE({score}, 0.0) AS score, {bonus} AS bonus "  # noqa: S608 - constant parts; values are parameters
+        f"FROM hmis_client WHERE {' AND '.join(conditions)}"
     )
-    return condition, score
+    return sql, [*bonus_params, *params]
 
 
 def _search_postgresql(clients, parsed: ParsedQuery, limit: int):
-    clients = clients.annotate(ssn_last4=Right("ssn", 4)).filter(_exact_filters(parsed))
-    condition = Q()
-    score = Value(0.0, output_field=FloatField())
-    names = parsed.names
-    if len(names) == 1:
-        c_last, s_last = _pg_name_match("last_name", names[0])
-        c_first, s_first = _pg_name_match("first_name", names[0])
-        condition, score = c_last | c_first, Greatest(s_last, s_first)
-    elif len(names) >= 2:
-        a, b = names[0], names[-1]
-        c_af, s_af = _pg_name_match("first_name", a)
-        c_bl, s_bl = _pg_name_match("last_name", b)
-        c_al, s_al = _pg_name_match("last_name", a)
-        c_bf, s_bf = _pg_name_match("first_name", b)
-        straight, swapped = c_af & c_bl, c_al & c_bf
-        condition = straight | swapped
-        score = Greatest(
-            Case(When(straight, then=s_af + s_bl), default=Value(0.0), output_field=FloatField()),
-            Case(When(swapped, then=s_al + s_bf), default=Value(0.0), output_field=FloatField()),
-        )
+    try:
+        scope, scope_params = _scope_sql(clients)
+    except EmptyResultSet:
+        return []
+    # Two or more words: the first and the last are the names (as in score_names).
+    names = parsed.names if len(parsed.names) < 2 else [parsed.names[0], parsed.names[-1]]
+    ctes, params = [], []
+    for cte, token in zip("ab", names, strict=False):
+        ctes.append(_PG_CANDIDATES.format(cte=cte, weight=SOUNDEX_WEIGHT))
+        params += [token, soundex(token), token, soundex(token)]
+    by_id = []
     if parsed.hud_id is not None:
-        by_id = _hud_id_condition(parsed.hud_id)
-        if parsed.dob is None and parsed.ssn4 is None and not names:
-            condition = by_id
-        else:
-            condition = condition | by_id if names else condition
-            score = score + Case(
-                When(by_id, then=Value(10.0)), default=Value(0.0), output_field=FloatField()
+        by_id = sorted({parsed.hud_id, parsed.hud_id.lower(), parsed.hud_id.upper()})
+    if parsed.dob is not None or parsed.ssn4 is not None:
+        sql, hit_params = _pg_exact_hits(parsed, names, by_id, scope, scope_params)
+        parts = [sql]
+    else:
+        parts, hit_params = _pg_name_hits(names, scope, scope_params, limit) if names else ([], [])
+        if by_id:
+            parts.append(
+                f"SELECT {_PG_HIT}, 0.0 AS score, 10.0 AS bonus FROM hmis_client "  # noqa: S608 - as above
+                f"WHERE hmis_client.personal_id = ANY(%s) AND {scope}"
             )
-    rows = (
-        clients.filter(condition)
-        .annotate(search_score=ExpressionWrapper(score, output_field=FloatField()))
-        .only(*RESULT_FIELDS)
-        .order_by("-search_score", "last_name", "first_name", "id")[:limit]
+            hit_params += [by_id, *scope_params]
+    sql = _PG_QUERY.format(
+        ctes=", ".join(ctes or ["none AS (SELECT 1)"]), hits=" UNION ALL ".join(parts)
     )
-    return list(rows)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *hit_params, limit])
+        return [_Row(*row) for row in cursor.fetchall()]
 
 
 # --- other databases (SQLite) ------------------------------------------------------------

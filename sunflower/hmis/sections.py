@@ -28,8 +28,16 @@ class Section:
 # Dotted paths of Section objects, in page order.
 CLIENT_SECTIONS: list[str] = [
     "sunflower.documents.sections.CLIENT_DOCUMENTS",
+    "sunflower.chronic.sections.CLIENT_HOMELESS_HISTORY",
+    "sunflower.consent.sections.CLIENT_HOUSEHOLDS",
+    "sunflower.consent.sections.CLIENT_HISTORY",
+    "sunflower.consent.sections.CLIENT_RELEASES",
 ]
 ENROLLMENT_SECTIONS: list[str] = [
+    "sunflower.hmis.views_services.MOVE_IN_SECTION",
+    "sunflower.hmis.views_services.SERVICES_SECTION",
+    "sunflower.hmis.views_services.LIVING_SITUATIONS_SECTION",
+    "sunflower.hmis.views_assessments.DATA_COLLECTION_SECTION",
     "sunflower.documents.sections.ENROLLMENT_DOCUMENTS",
 ]
 

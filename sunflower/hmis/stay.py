@@ -268,12 +268,18 @@ def record_exit(
     destination: int,
     destination_subsidy_type: int | None = None,
     other_destination: str = "",
+    element_answers: dict | None = None,
 ) -> list:
     """Exit `enrollments` (one member, or every open enrollment of a household) on `exit_date`
     to `destination`: one Exit per enrollment, all or none. Raises PermissionDenied unless
     `user` may edit each enrollment's HMIS data, ValidationError (by field, writing nothing)
-    if a HUD rule would be broken."""
+    if a HUD rule would be broken.
+
+    `element_answers` ({enrollment pk: (questions, values)}, from forms_elements.ElementsForm)
+    are the exit-stage data elements the requirement matrix asks of each member, written with
+    DataCollectionStage 3 and InformationDate = the exit date (docs/stay-and-exit.md)."""
     from sunflower.accounts.actions import hmis_user_for
+    from sunflower.hmis import elements
     from sunflower.hmis.models import Enrollment, Exit
 
     enrollments = list(enrollments)
@@ -311,4 +317,9 @@ def record_exit(
             exit_record.full_clean()
             exit_record.save()  # auditlog records the CREATE
             exits.append(exit_record)
+            if element_answers and enrollment.pk in element_answers:
+                questions, values = element_answers[enrollment.pk]
+                elements.record_elements(
+                    user, enrollment, "exit", exit_date, questions, values, exit_record=exit_record
+                )
     return exits

@@ -16,8 +16,9 @@ from sunflower.accounts.policy import (
     visible_enrollments,
     visible_projects,
 )
-from sunflower.hmis import intake
+from sunflower.hmis import elements, intake
 from sunflower.hmis import vocabulary as hud
+from sunflower.hmis.forms_elements import ElementsForm
 from sunflower.hmis.forms_intake import EnrollHouseholdForm, IntakeForm
 from sunflower.hmis.requirements import element_names
 from sunflower.hmis.search import search_clients
@@ -90,6 +91,12 @@ def enroll_new(request):
     )
 
 
+# Elements collected on other pages (client record, household enrollment) or by the intake
+# form's own 3.917/3.08 fields rather than the element engine.
+ELSEWHERE = {"3.01", "3.02", "3.03", "3.04", "3.06", "3.07", "3.10", "3.15", "3.16"}
+ON_INTAKE_FORM = {"3.08", "3.917"}
+
+
 @require_http_methods(["GET", "POST"])
 def intake_form(request, pk: int):
     enrollment = (
@@ -100,23 +107,28 @@ def intake_form(request, pk: int):
     )
     if enrollment is None:
         raise Http404("No such enrollment.")
-    age = intake.age_on(enrollment.client.dob, enrollment.entry_date)
-    required = intake.required_elements(
-        enrollment.project,
-        "project_start",
-        enrollment.relationship_to_hoh,
-        age,
-        on=enrollment.entry_date,
-    )
+    asked = elements.member_questions(enrollment, "project_start", enrollment.entry_date)
+    required = asked.required
     ask_prior = "3.917" in required
     kwargs = {"entry_date": enrollment.entry_date, "ask_prior_living": ask_prior}
+    element_kwargs = {"questions": asked.questions, "context": asked.context, "prefix": "el"}
     if request.method == "POST":
         form = IntakeForm(request.POST, **kwargs)
-        if form.is_valid():
+        elements_form = ElementsForm(request.POST, **element_kwargs)
+        if form.is_valid() & elements_form.is_valid():
             try:
-                intake.record_intake(request.user, enrollment, form.cleaned_data)
+                intake.record_intake(
+                    request.user,
+                    enrollment,
+                    form.cleaned_data,
+                    member_questions=asked,
+                    element_values=elements_form.cleaned_data,
+                )
             except ValidationError as error:
-                form.add_error(None, error)
+                for field, messages_ in error.message_dict.items():
+                    target = field if field in form.fields else None
+                    for message in messages_:
+                        form.add_error(target, message)
             else:
                 messages.success(request, "Intake saved.")
                 return redirect("client_detail", pk=enrollment.client_id)
@@ -125,23 +137,18 @@ def intake_form(request, pk: int):
         if initial["disabling_condition"] == hud.NoYesReasonsForMissingData.DATA_NOT_COLLECTED:
             initial["disabling_condition"] = None
         form = IntakeForm(initial=initial, **kwargs)
+        elements_form = ElementsForm(
+            initial=elements.current_values(enrollment, asked.questions, "project_start"),
+            **element_kwargs,
+        )
     names = element_names()
-    on_page = {"3.08", "3.917"} | {
-        "3.01",
-        "3.02",
-        "3.03",
-        "3.04",
-        "3.06",
-        "3.07",
-        "3.10",
-        "3.15",
-        "3.16",
-    }
+    on_page = ELSEWHERE | ON_INTAKE_FORM | {q.element for q in asked.questions}
     return render(
         request,
         "hmis/intake_form.html",
         {
             "form": form,
+            "elements_form": elements_form,
             "enrollment": enrollment,
             "required": [(e, names.get(e, e), e in on_page) for e in required],
         },

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from sunflower.accounts.policy import Action, require
-from sunflower.hmis import stay
+from sunflower.hmis import elements, stay
+from sunflower.hmis.forms_elements import ElementsForm
 from sunflower.hmis.forms_stay import BedNightForm, ExitForm, NightForm
 from sunflower.hmis.models import Enrollment, Project
+from sunflower.hmis.requirements import active_funders
 
 
 @require_http_methods(["GET", "POST"])
@@ -75,6 +80,13 @@ def bed_nights(request, pk: int):
     )
 
 
+def _exit_date_or_today(data) -> dt.date:
+    try:
+        return dt.date.fromisoformat((data or {}).get("exit_date", ""))
+    except ValueError:
+        return timezone.localdate()
+
+
 @require_http_methods(["GET", "POST"])
 def exit_enrollment(request, pk: int):
     enrollment = get_object_or_404(Enrollment.objects.select_related("client", "project"), pk=pk)
@@ -85,10 +97,44 @@ def exit_enrollment(request, pk: int):
     def enrollments_for(whole_household: bool):
         return household if whole_household else [enrollment]
 
-    if request.method == "POST" and already_exited is None:
+    posted = request.method == "POST" and already_exited is None
+    data = request.POST if posted else None
+    # Exit-stage elements (matrix stage "exit"), one form per member, funders on the exit date.
+    on = _exit_date_or_today(data)
+    funders = active_funders(enrollment.project, on)
+    members = household if any(m.pk == enrollment.pk for m in household) else [enrollment]
+    member_forms = []
+    for member in members:
+        asked = elements.member_questions(member, "exit", on, funders=funders)
+        member_forms.append(
+            (
+                member,
+                asked,
+                ElementsForm(
+                    data,
+                    questions=asked.questions,
+                    context=asked.context,
+                    prefix=f"m{member.pk}",
+                    initial=elements.current_values(member, asked.questions, "exit"),
+                ),
+            )
+        )
+    if posted:
         form = ExitForm(request.POST, enrollments_for=enrollments_for)
-        if form.is_valid():
+        form_ok = form.is_valid()
+        exiting = {e.pk for e in enrollments_for(bool(form.cleaned_data.get("whole_household")))}
+        members_ok = all(
+            member_form.is_valid()
+            for member, _asked, member_form in member_forms
+            if member.pk in exiting
+        )
+        if form_ok and members_ok:
             data = form.cleaned_data
+            answers = {
+                member.pk: (asked.questions, member_form.cleaned_data)
+                for member, asked, member_form in member_forms
+                if member.pk in exiting and asked.questions
+            }
             try:
                 exits = stay.record_exit(
                     request.user,
@@ -97,6 +143,7 @@ def exit_enrollment(request, pk: int):
                     data["destination"],
                     data["destination_subsidy_type"],
                     data["other_destination"],
+                    element_answers=answers,
                 )
             except ValidationError as error:
                 form.add_error(None, error)
@@ -108,6 +155,7 @@ def exit_enrollment(request, pk: int):
                 return redirect("client_detail", pk=enrollment.client_id)
     else:
         form = ExitForm(enrollments_for=enrollments_for)
+        members_ok = True
     return render(
         request,
         "hmis/exit_form.html",
@@ -116,5 +164,7 @@ def exit_enrollment(request, pk: int):
             "household": household,
             "already_exited": already_exited,
             "form": form,
+            "member_forms": [(m, f) for m, a, f in member_forms if a.questions],
+            "member_errors": posted and not members_ok,
         },
     )

@@ -170,13 +170,87 @@ def test_a_client_entered_by_an_agency_is_visible_to_that_agency_only(world):
 
     user = world.user_with(AG)
     data = {
-        "first_name": "Nova", "last_name": "Reed", "name_data_quality": 1,
-        "ssn_data_quality": 99, "dob_data_quality": 99, "am_ind_ak_native": 0, "asian": 0,
-        "black_af_american": 0, "hispanic_latinao": 0, "mid_east_n_african": 0,
-        "native_hi_pacific": 0, "white": 1, "veteran_status": 0,
+        "first_name": "Nova",
+        "last_name": "Reed",
+        "name_data_quality": 1,
+        "ssn_data_quality": 99,
+        "dob_data_quality": 99,
+        "am_ind_ak_native": 0,
+        "asian": 0,
+        "black_af_american": 0,
+        "hispanic_latinao": 0,
+        "mid_east_n_african": 0,
+        "native_hi_pacific": 0,
+        "white": 1,
+        "veteran_status": 0,
     }
     created = create_client(user, data)
     assert policy.visible_clients(user).filter(pk=created.pk).exists()
     assert policy.can(user, Action.EDIT_HMIS_DATA, created)
     other = world.user_with(AG, organization=world.other_agency, email="b@example.org")
     assert not policy.visible_clients(other).filter(pk=created.pk).exists()
+
+
+# --- sharing (releases of information, CoC rules; docs/consent.md) --------------------------
+# The one widening: VIEW_CLIENT_RECORD's own-agency scope also reads what other agencies share.
+# Every other cell of EXPECTED holds whatever is shared.
+
+
+@pytest.fixture
+def shared_everything(world):
+    """Agency B's client is shared with Agency A as far as anything can be: a current release
+    naming A for the full record, and a KS-507 rule at profile and history."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from sunflower.consent.models import ReleaseOfInformation, SharingRule
+    from sunflower.hmis.models import ProjectCoC
+
+    for project in (world.own_project, world.other_project):
+        ProjectCoC.objects.create(project=project, coc_code="KS-507", geocode="209999")
+    SharingRule.objects.update_or_create(
+        coc_code="KS-507", defaults={"level": "profile_and_history"}
+    )
+    today = timezone.localdate()
+    ReleaseOfInformation.objects.create(
+        client=world.other_client,
+        organization=world.own_agency,
+        scope="full",
+        start_date=today - dt.timedelta(days=1),
+        end_date=today + dt.timedelta(days=100),
+        method="signed_paper",
+        entered_by=world.user_with(HMIS, organization=world.lead_agency, email="l@example.org"),
+    )
+    return world
+
+
+@pytest.mark.parametrize(("action", "role", "scope"), CELLS)
+def test_sharing_widens_only_reading_the_record(shared_everything, action, role, scope):
+    world = shared_everything
+    user = world.user_with(role)
+    widened = action == Action.VIEW_CLIENT_RECORD and scope == "own"
+
+    # another agency's record: refused as in the table, except reading a shared one
+    assert policy.can(user, action, world.other_enrollment) is (scope == "all" or widened)
+    assert policy.can(user, action, world.other_client) is (scope == "all" or widened)
+    # own and CES records exactly as in the table
+    assert policy.can(user, action, world.own_enrollment) is (scope in {"all", "own"})
+    assert policy.can(user, action, world.assessment) is (scope in {"all", "ces"})
+
+
+@pytest.mark.parametrize("role", ROLES, ids=[r.value for r in ROLES])
+def test_visible_clients_add_shared_clients_for_own_agency_readers_only(shared_everything, role):
+    world = shared_everything
+    user = world.user_with(role)
+    scope = EXPECTED[Action.VIEW_CLIENT_RECORD][ROLES.index(role)]
+    expected = {
+        "all": {world.own_client.pk, world.other_client.pk, world.ces_client.pk},
+        # the KS-507 rule shares every client enrolled in KS-507 (the CES client too)
+        "own": {world.own_client.pk, world.other_client.pk, world.ces_client.pk},
+        "ces": {world.ces_client.pk},
+        "no": set(),
+    }[scope]
+    assert set(policy.visible_clients(user).values_list("pk", flat=True)) == expected
+    editable = set(policy.visible_clients(user, Action.EDIT_HMIS_DATA).values_list("pk", flat=True))
+    assert world.other_client.pk not in editable or scope == "all"

@@ -74,6 +74,14 @@ def sign_in(page, live_server, email: str) -> None:
     page.wait_for_url(live_server.url + reverse("home"))
 
 
+def htmx_settled(page) -> None:
+    """Wait until htmx has swapped and processed what it fetched: content it has just inserted
+    listens for events only after the settle step, so acting on it earlier can be lost."""
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping, .htmx-added')"
+    )
+
+
 def serious_violations(page) -> list[str]:
     """Run axe-core on the page; one line per serious/critical violation and its targets."""
     page.add_script_tag(path=str(AXE))

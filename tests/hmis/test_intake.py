@@ -4,6 +4,7 @@ forms_intake.py, views_intake.py, requirements/, docs/intake.md). SQLite and Pos
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from auditlog.models import LogEntry
@@ -12,12 +13,21 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from sunflower.accounts.actions import hmis_user_for
 from sunflower.accounts.roles import Role
+from sunflower.hmis import elements
 from sunflower.hmis import vocabulary as hud
 from sunflower.hmis.forms_intake import IntakeForm, PriorLivingSituationForm, asked_questions
 from sunflower.hmis.intake import MemberInput, enroll_household, required_elements
-from sunflower.hmis.models import Enrollment, Funder, ProjectCoC
+from sunflower.hmis.models import (
+    Disabilities,
+    EmploymentEducation,
+    Enrollment,
+    Funder,
+    HealthAndDV,
+    IncomeBenefits,
+    ProjectCoC,
+)
 from sunflower.hmis.requirements import matrix
-from sunflower.hmis.testing import make_client, make_project
+from sunflower.hmis.testing import make_client, make_enrollment, make_project
 
 pytestmark = [pytest.mark.casemgmt, pytest.mark.django_db]
 
@@ -386,3 +396,178 @@ def test_vsp_and_access_point_get_403(client, world, role):
 def test_other_agency_intake_is_404(client, world, agency_user):
     client.force_login(agency_user)
     assert client.get(f"/enrollments/{world.other_enrollment.pk}/intake/").status_code == 404
+
+
+# --- 5. the full project-start intake (element engine) ---------------------------------------
+
+
+def element_answers(questions, prefix="el", overrides=None, context=None):
+    """Valid POST data for `questions`: a "No"-like answer to each question the logic asks."""
+    overrides = overrides or {}
+    known = dict(context or {})
+    data = {}
+    for question in questions:
+        if not question.is_asked(known):
+            known[question.key] = None
+            continue
+        if question.key in overrides:
+            value = overrides[question.key]
+        elif question.required == "total":
+            value = None  # left blank: the form computes the sum
+        elif question.choices:
+            codes = [code for code, _label in question.choices]
+            value = 0 if 0 in codes else codes[0]
+        elif question.field.endswith("date") or question.field.startswith("date"):
+            value = ENTRY.isoformat()
+        elif question.model_field.get_internal_type() == "CharField":
+            value = "Other"
+        else:
+            value = 1
+        known[question.key] = value
+        data[f"{prefix}-{question.key}"] = "" if value is None else str(value)
+    return data
+
+
+PRIOR = {"living_situation": "116", "length_of_stay": "4", "date_to_street_essh": "2025-05-01"}
+PRIOR |= {"times_homeless_past_three_years": "1", "months_homeless_past_three_years": "101"}
+
+
+@pytest.fixture
+def psh(world):
+    project = make_project(world.own_agency, project_type=3, project_name="Sunflower PSH")
+    fund(project, hud.FundingSource.HUD_COC_PERMANENT_SUPPORTIVE_HOUSING)
+    ProjectCoC.objects.create(project=project, coc_code="KS-507", geocode="209999")
+    head = make_enrollment(
+        make_client(last_name="Head", dob=dt.date(1980, 1, 1)), project, entry_date=ENTRY
+    )
+    child = make_enrollment(
+        make_client(last_name="Kid", dob=dt.date(2016, 1, 1)),
+        project,
+        entry_date=ENTRY,
+        household_id=head.household_id,
+        relationship_to_hoh=2,
+    )
+    return head, child
+
+
+def intake_url(enrollment):
+    return f"/enrollments/{enrollment.pk}/intake/"
+
+
+def questions_of(enrollment):
+    return elements.member_questions(enrollment, "project_start", enrollment.entry_date)
+
+
+def test_psh_head_intake_writes_stage_1_rows(client, agency_user, psh):
+    head, _child = psh
+    client.force_login(agency_user)
+    page = client.get(intake_url(head)).content.decode()
+    for element in ("4.02", "4.03", "4.04", "4.05", "4.10", "4.11"):
+        assert f'data-testid="element-{element}"' in page
+    asked = questions_of(head)
+    data = {**PRIOR, "disabling_condition": "0"}
+    data |= element_answers(
+        asked.questions,
+        overrides={"income_from_any_source": 1, "earned": 1, "earned_amount": "650"},
+    )
+    response = client.post(intake_url(head), data)
+    assert response.status_code == 302, (
+        response.context["form"].errors,
+        response.context["elements_form"].errors,
+    )
+    income = IncomeBenefits.objects.get(enrollment=head)
+    assert income.data_collection_stage == 1 and income.information_date == ENTRY
+    assert income.total_monthly_income == Decimal("650.00") and income.ssi == 0
+    assert income.ssi_amount is None and income.insurance_from_any_source == 0
+    assert income.medicaid is None  # not asked after "No" to any insurance
+    dv = HealthAndDV.objects.get(enrollment=head)
+    assert (dv.domestic_violence_survivor, dv.when_occurred) == (0, None)
+    rows = Disabilities.objects.filter(enrollment=head, data_collection_stage=1)
+    assert sorted(rows.values_list("disability_type", flat=True)) == [5, 6, 7, 8, 9, 10]
+    assert {r.information_date for r in rows} == {ENTRY}
+    head.refresh_from_db()
+    assert head.disabling_condition == 0 and head.living_situation == 116
+
+
+def test_psh_child_intake_asks_insurance_and_disabilities_only(client, agency_user, psh):
+    _head, child = psh
+    client.force_login(agency_user)
+    asked = questions_of(child)
+    assert {q.element for q in asked.questions} == {"4.04", *DISABILITIES}
+    page = client.get(intake_url(child)).content.decode()
+    assert 'data-testid="element-4.02"' not in page and 'name="living_situation"' not in page
+    data = {"disabling_condition": "0"} | element_answers(asked.questions)
+    assert client.post(intake_url(child), data).status_code == 302
+    income = IncomeBenefits.objects.get(enrollment=child)
+    assert income.insurance_from_any_source == 0 and income.income_from_any_source is None
+    assert not HealthAndDV.objects.filter(enrollment=child).exists()
+    assert Disabilities.objects.filter(enrollment=child).count() == 6
+
+
+def test_intake_twice_updates_the_same_rows(client, agency_user, psh):
+    _head, child = psh
+    client.force_login(agency_user)
+    asked = questions_of(child)
+    data = {"disabling_condition": "0"} | element_answers(asked.questions)
+    client.post(intake_url(child), data)
+    data["el-insurance_from_any_source"] = "99"
+    client.post(intake_url(child), data)
+    assert IncomeBenefits.objects.get(enrollment=child).insurance_from_any_source == 99
+    assert Disabilities.objects.filter(enrollment=child).count() == 6
+
+
+def test_invalid_intake_keeps_typed_values_and_writes_nothing(client, agency_user, psh):
+    head, _child = psh
+    client.force_login(agency_user)
+    data = {**PRIOR, "disabling_condition": "0"}
+    data |= element_answers(
+        questions_of(head).questions,
+        overrides={"income_from_any_source": 1, "earned": 1, "earned_amount": "650"},
+    )
+    data["el-earned_amount"] = "-5"
+    data["el-domestic_violence_survivor"] = "1"  # then when/fleeing are required
+    response = client.post(intake_url(head), data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="error-earned_amount"' in html
+    assert 'data-testid="error-when_occurred"' in html
+    assert 'value="-5"' in html and 'data-testid="form-errors"' in html
+    assert not IncomeBenefits.objects.exists() and not Disabilities.objects.exists()
+    head.refresh_from_db()
+    assert head.living_situation is None
+
+
+def test_a_disability_makes_disabling_condition_yes(client, agency_user, psh):
+    _head, child = psh
+    client.force_login(agency_user)
+    data = {"disabling_condition": "0"}
+    data |= element_answers(questions_of(child).questions, overrides={"d6_disability_response": 1})
+    response = client.post(intake_url(child), data)
+    assert response.status_code == 200
+    assert 'data-testid="error-disabling_condition"' in response.content.decode()
+    assert not Disabilities.objects.exists()
+
+
+def test_rhy_project_asks_r_elements(client, world, agency_user):
+    project = make_project(world.own_agency, project_type=2, project_name="Youth TLP")
+    fund(project, hud.FundingSource.HHS_RHY_TRANSITIONAL_LIVING_PROGRAM)
+    youth = make_enrollment(
+        make_client(last_name="Youth", dob=dt.date(2006, 5, 1)), project, entry_date=ENTRY
+    )
+    client.force_login(agency_user)
+    page = client.get(intake_url(youth)).content.decode()
+    for element in ("R1", "R4", "R5", "R6", "R7", "R10", "R11", "R12", "R13"):
+        assert f'data-testid="element-{element}"' in page, element
+    assert 'data-testid="element-R2"' not in page  # BCP status: Basic Center Program only
+    data = {**PRIOR, "disabling_condition": "0"}
+    data |= element_answers(
+        questions_of(youth).questions,
+        overrides={"referral_source": 7, "count_outreach_referral_approaches": "3"},
+    )
+    assert client.post(intake_url(youth), data).status_code == 302
+    youth.refresh_from_db()
+    assert (youth.referral_source, youth.count_outreach_referral_approaches) == (7, 3)
+    assert youth.former_ward_child_welfare == 0 and youth.child_welfare_years is None
+    education = EmploymentEducation.objects.get(enrollment=youth)
+    assert education.data_collection_stage == 1 and education.employed == 0
+    assert HealthAndDV.objects.get(enrollment=youth).general_health_status is not None

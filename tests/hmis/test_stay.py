@@ -348,3 +348,101 @@ def test_auditlog_records_the_services_and_exits(agency_user, shelter, guests):
         ).count()
         == 2
     )
+
+
+# --- exit-stage data elements ----------------------------------------------------------------
+
+
+@pytest.fixture
+def funded_household(world):
+    from sunflower.hmis.models import Funder
+
+    project = make_project(world.own_agency, project_type=3, project_name="PSH")
+    Funder.objects.create(
+        project=project, funder=2, grant_id="G1", start_date=dt.date(2020, 1, 1)
+    )  # HUD: CoC - Permanent Supportive Housing
+    head = make_enrollment(
+        make_client(last_name="Head", dob=dt.date(1980, 1, 1)),
+        project,
+        entry_date=dt.date(2025, 2, 1),
+    )
+    kid = make_enrollment(
+        make_client(last_name="Kid", dob=dt.date(2015, 1, 1)),
+        project,
+        entry_date=dt.date(2025, 2, 1),
+        household_id=head.household_id,
+        relationship_to_hoh=2,
+    )
+    return head, kid
+
+
+def exit_answers(enrollment, on=dt.date(2025, 3, 10)):
+    """ "No" to every exit-stage question `enrollment`'s member is asked."""
+    from sunflower.hmis import elements
+
+    asked = elements.member_questions(enrollment, "exit", on)
+    known = dict(asked.context)
+    data = {}
+    for question in asked.questions:
+        if not question.is_asked(known) or question.required == "total":
+            continue
+        codes = [code for code, _label in question.choices]
+        value = 0 if 0 in codes else codes[0]
+        known[question.key] = value
+        data[f"m{enrollment.pk}-{question.key}"] = str(value)
+    return data
+
+
+def test_unfunded_shelter_exit_asks_no_elements(client, agency_user, household):
+    logged_in(client, agency_user)
+    html = client.get(exit_url(household[0])).content.decode()
+    assert "exit-elements-" not in html
+
+
+def test_household_exit_writes_exit_stage_rows_for_each_member(
+    client, agency_user, funded_household
+):
+    from sunflower.hmis.models import Disabilities, IncomeBenefits
+
+    head, kid = funded_household
+    logged_in(client, agency_user)
+    html = client.get(exit_url(head)).content.decode()
+    assert f'data-testid="exit-elements-{kid.pk}"' in html
+    data = exit_data(whole_household="on") | exit_answers(head) | exit_answers(kid)
+    response = client.post(exit_url(head), data)
+    assert response.status_code == 302
+    rows = IncomeBenefits.objects.filter(data_collection_stage=3)
+    assert {(r.enrollment_id, r.information_date) for r in rows} == {
+        (head.pk, dt.date(2025, 3, 10)),
+        (kid.pk, dt.date(2025, 3, 10)),
+    }
+    assert rows.get(enrollment=head).income_from_any_source == 0
+    assert rows.get(enrollment=kid).income_from_any_source is None  # 4.02: adults only
+    assert Disabilities.objects.filter(data_collection_stage=3).count() == 12
+
+
+def test_exit_element_errors_keep_values_and_write_no_exit(client, agency_user, funded_household):
+    from sunflower.hmis.models import IncomeBenefits
+
+    head, _kid = funded_household
+    logged_in(client, agency_user)
+    data = exit_data() | exit_answers(head)
+    data[f"m{head.pk}-insurance_from_any_source"] = "1"  # then each insurance is required
+    data["other_destination"] = ""
+    response = client.post(exit_url(head), data)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="error-medicaid"' in html and 'data-testid="form-errors"' in html
+    assert 'value="2025-03-10"' in html
+    assert not Exit.objects.exists() and not IncomeBenefits.objects.exists()
+
+
+def test_exit_of_one_member_asks_only_that_member(client, agency_user, funded_household):
+    from sunflower.hmis.models import IncomeBenefits
+
+    head, kid = funded_household
+    logged_in(client, agency_user)
+    # The head's questions are left blank: only the kid exits, so only the kid's are checked.
+    response = client.post(exit_url(kid), exit_data() | exit_answers(kid))
+    assert response.status_code == 302
+    assert list(IncomeBenefits.objects.values_list("enrollment_id", flat=True)) == [kid.pk]

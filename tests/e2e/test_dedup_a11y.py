@@ -1,0 +1,55 @@
+"""axe-core on the duplicates queue with the batch matcher's section (its button and the last
+run's figures) and an open candidate, at desktop and phone widths; reuses test_accessibility's
+helpers."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from test_accessibility import (  # tests/e2e is on sys.path (rootdir-less test dir)
+    PASSWORD,
+    PHONE,
+    VIEWPORTS,
+    horizontal_overflow,
+    serious_violations,
+    sign_in,
+)
+
+from sunflower.accounts.roles import Role
+from sunflower.accounts.testing import create_user_with_role
+from sunflower.dedup.actions import record_candidate
+from sunflower.dedup.models import BatchRun
+from sunflower.hmis.testing import make_client, make_organization
+
+pytestmark = [pytest.mark.casemgmt, pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_duplicates_queue_with_batch_figures_passes_axe_and_fits_a_phone(live_server, page):
+    admin = create_user_with_role(
+        "e2e.dedup@example.org",
+        Role.HMIS_ADMIN,
+        PASSWORD,
+        organization=make_organization(organization_name="HMIS Lead"),
+    )
+    first = make_client(first_name="Maria", last_name="Delgado")
+    second = make_client(first_name="Mari", last_name="Delgado")
+    record_candidate(first, second, 0.97, ["same DOB", "similar first name"], "batch")
+    BatchRun.objects.create(
+        threshold=0.9,
+        status=BatchRun.Status.SUCCEEDED,
+        finished=timezone.now(),
+        clients=2,
+        pairs_compared=1,
+        candidates_found=1,
+        candidates_new=1,
+    )
+    sign_in(page, live_server, admin.email)
+    for viewport_name, viewport in VIEWPORTS:
+        page.set_viewport_size(viewport)
+        page.goto(live_server.url + reverse("dedup:queue"))
+        page.locator("[data-testid=last-batch-run]").wait_for()
+        found = serious_violations(page)
+        assert not found, f"queue at {viewport_name}: axe found\n" + "\n".join(found)
+        if viewport is PHONE:
+            assert horizontal_overflow(page) == 0, "the queue overflows a phone screen"
