@@ -114,6 +114,17 @@ def test_ssvf_elements():
     assert "V1" in spouse and "V4" not in spouse
 
 
+def test_hud_vash_exit_reason_only_for_hud_vash_heads():
+    vash = {hud.FundingSource.HUD_HUD_VASH}
+    assert "V9" in required_for(3, vash, "exit", is_head=True, is_adult=True)
+    assert "V9" not in required_for(3, vash, "exit", is_head=False, is_adult=True)
+    assert "V9" not in required_for(3, vash, "project_start", is_head=True, is_adult=True)
+    assert "V9" not in required_for(13, SSVF, "exit", is_head=True, is_adult=True)
+    missing = form(["V9"], {}, funders=vash)
+    assert "cm_exit_reason" in missing.errors
+    assert form(["V9"], {"cm_exit_reason": "3"}, funders=vash).is_valid()
+
+
 # --- conditional logic ---------------------------------------------------------------------------
 
 
