@@ -45,6 +45,14 @@ def _admin(statement: str, name: str) -> None:
         connection.execute(sql.SQL(statement).format(sql.Identifier(name)))
 
 
+def _database_exists(name: str) -> bool:
+    import psycopg
+
+    with psycopg.connect(_server_url() + "postgres", autocommit=True) as connection:
+        found = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        return found.fetchone() is not None
+
+
 def _typo(word: str, rng: random.Random) -> str:
     """One realistic slip: a letter dropped, doubled, swapped with the next, or replaced."""
     if len(word) < 4:
@@ -199,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     name = args.database or f"sunflower_bench_search_{os.getpid()}"
-    if args.database is None:
+    if args.database is None or not _database_exists(name):
         _admin("CREATE DATABASE {}", name)
     os.environ["DATABASE_URL"] = _server_url() + name
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sunflower.settings")

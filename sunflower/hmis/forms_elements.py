@@ -155,3 +155,26 @@ class ElementsForm(forms.Form):
 
 def _is_amount(question: engine.Question) -> bool:
     return question.field != TOTAL and question.field.endswith("_amount")
+
+
+def member_element_forms(members, stage: str, on, funders, data, values_stage: str | None = None):
+    """[(member, asked, ElementsForm)] for each household member: the questions HUD asks of
+    that member at `stage` on `on`, prefilled from the member's records (`values_stage`: the
+    rows of that stage, or the latest of any stage)."""
+    forms_ = []
+    for member in members:
+        asked = engine.member_questions(member, stage, on, funders=funders)
+        forms_.append(
+            (
+                member,
+                asked,
+                ElementsForm(
+                    data,
+                    questions=asked.questions,
+                    context=asked.context,
+                    prefix=f"m{member.pk}",
+                    initial=engine.current_values(member, asked.questions, values_stage),
+                ),
+            )
+        )
+    return forms_

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from sunflower.accounts.policy import Action, can, require, visible_enrollments
 from sunflower.hmis import elements, requirements, stay
 from sunflower.hmis import vocabulary as hud
-from sunflower.hmis.forms_elements import ElementsForm
+from sunflower.hmis.forms_elements import member_element_forms
 from sunflower.hmis.intake import age_on
 from sunflower.hmis.models import (
     Disabilities,
@@ -75,22 +75,7 @@ def new_assessment(request, pk: int):
     funders = requirements.active_funders(enrollment.project, today)
     head_start = elements.household_head_start(enrollment)
     data = request.POST if request.method == "POST" else None
-    member_forms = []
-    for member in members:
-        asked = elements.member_questions(member, stage, today, funders=funders)
-        member_forms.append(
-            (
-                member,
-                asked,
-                ElementsForm(
-                    data,
-                    questions=asked.questions,
-                    context=asked.context,
-                    prefix=f"m{member.pk}",
-                    initial=elements.current_values(member, asked.questions),
-                ),
-            )
-        )
+    member_forms = member_element_forms(members, stage, today, funders, data)
     default_date = today
     if stage == "annual" and elements.window_containing(head_start, today) is None:
         status = elements.annual_status(head_start, today, [])

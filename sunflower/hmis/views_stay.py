@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from sunflower.accounts.policy import Action, require
-from sunflower.hmis import elements, stay
-from sunflower.hmis.forms_elements import ElementsForm
+from sunflower.hmis import stay
+from sunflower.hmis.forms_elements import member_element_forms
 from sunflower.hmis.forms_stay import BedNightForm, ExitForm, NightForm
 from sunflower.hmis.models import Enrollment, Project
 from sunflower.hmis.requirements import active_funders
@@ -103,22 +103,7 @@ def exit_enrollment(request, pk: int):
     on = _exit_date_or_today(data)
     funders = active_funders(enrollment.project, on)
     members = household if any(m.pk == enrollment.pk for m in household) else [enrollment]
-    member_forms = []
-    for member in members:
-        asked = elements.member_questions(member, "exit", on, funders=funders)
-        member_forms.append(
-            (
-                member,
-                asked,
-                ElementsForm(
-                    data,
-                    questions=asked.questions,
-                    context=asked.context,
-                    prefix=f"m{member.pk}",
-                    initial=elements.current_values(member, asked.questions, "exit"),
-                ),
-            )
-        )
+    member_forms = member_element_forms(members, "exit", on, funders, data, values_stage="exit")
     if posted:
         form = ExitForm(request.POST, enrollments_for=enrollments_for)
         form_ok = form.is_valid()

@@ -8,10 +8,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 from test_accessibility import (  # tests/e2e is on sys.path (rootdir-less test dir)
-    PHONE,
-    VIEWPORTS,
-    horizontal_overflow,
-    serious_violations,
+    check_at_every_size,
     shelter,  # noqa: F401  (fixture)
     sign_in,
 )
@@ -45,8 +42,8 @@ def test_homeless_history_pages_pass_axe_and_fit_a_phone(live_server, page, shel
         source_hidden=True,
     )
     sign_in(page, live_server, user.email)
-    for viewport_name, viewport in VIEWPORTS:
-        page.set_viewport_size(viewport)
+
+    def show():
         if name == "section":
             page.goto(live_server.url + reverse("client_detail", args=[johnson.pk]))
             page.locator("[data-testid=homeless-history]").wait_for()
@@ -54,7 +51,5 @@ def test_homeless_history_pages_pass_axe_and_fit_a_phone(live_server, page, shel
             page.goto(live_server.url + reverse("homeless_period_new", args=[johnson.pk]))
         else:
             show_form_error(page, live_server.url, johnson.pk)
-        found = serious_violations(page)
-        assert not found, f"{name} at {viewport_name}: axe found\n" + "\n".join(found)
-        if viewport is PHONE:
-            assert horizontal_overflow(page) == 0, f"{name} overflows a phone screen"
+
+    check_at_every_size(page, name, show)

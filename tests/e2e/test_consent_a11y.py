@@ -2,16 +2,20 @@
 and with errors), the revoke form, and the client page with the household, enrollment history
 and releases sections, at desktop and phone widths. axe-core must find no serious or critical
 violation; at phone width the page must not scroll sideways. Helpers follow
-tests/e2e/test_accessibility.py."""
+tests/e2e/test_accessibility.py and are imported from there."""
 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from test_accessibility import (  # tests/e2e is on sys.path (rootdir-less test dir)
+    PASSWORD,
+    check_at_every_size,
+    sign_in,
+)
 
 from sunflower.accounts.roles import Role
 from sunflower.accounts.testing import create_user_with_role
@@ -23,11 +27,6 @@ pytestmark = [
     pytest.mark.e2e,
     pytest.mark.django_db(transaction=True),
 ]
-
-AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
-PASSWORD = "Sunflower-e2e-consent-password-2026"
-VIEWPORTS = [("desktop", {"width": 1280, "height": 900}), ("phone", {"width": 390, "height": 844})]
-BLOCKING_IMPACTS = ("serious", "critical")
 
 
 @pytest.fixture
@@ -76,33 +75,6 @@ def consent_world():
     return user, head, release
 
 
-def sign_in(page, live_server, email: str) -> None:
-    page.goto(live_server.url + reverse("login"))
-    page.fill("#id_username", email)
-    page.fill("#id_password", PASSWORD)
-    page.click("[data-testid=sign-in]")
-    page.wait_for_url(live_server.url + reverse("home"))
-
-
-def serious_violations(page) -> list[str]:
-    page.add_script_tag(path=str(AXE))
-    violations = page.evaluate(
-        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-    )
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} -> "
-        + "; ".join(" ".join(map(str, node["target"])) for node in v["nodes"])
-        for v in violations
-        if v.get("impact") in BLOCKING_IMPACTS
-    ]
-
-
-def horizontal_overflow(page) -> int:
-    return page.evaluate(
-        "() => Math.max(0, document.documentElement.scrollWidth - window.innerWidth - 1)"
-    )
-
-
 def show_release_form_error(page, url, head):
     page.goto(url + reverse("release_new", args=[head.pk]))
     page.select_option("#id_method", "verbal_with_witness")
@@ -130,15 +102,12 @@ def test_consent_page_has_no_serious_axe_violation_and_fits_a_phone(
 ):
     user, head, release = consent_world
     sign_in(page, live_server, user.email)
-    for viewport_name, viewport in VIEWPORTS:
-        page.set_viewport_size(viewport)
+
+    def show():
         PAGES[name](page, live_server.url, head, release)
         if name == "client-record":
             assert page.locator("[data-testid=history-row]").count() == 2
             assert page.locator("[data-testid=household-member]").count() == 1
             assert page.locator("[data-testid=release-row]").count() == 1
-        found = serious_violations(page)
-        assert not found, f"{name} at {viewport_name}: axe found\n" + "\n".join(found)
-        if viewport_name == "phone":
-            overflow = horizontal_overflow(page)
-            assert overflow == 0, f"{name} at phone width: {overflow}px wider than the viewport"
+
+    check_at_every_size(page, name, show)

@@ -9,10 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from test_accessibility import (  # tests/e2e is on sys.path (rootdir-less test dir)
     PASSWORD,
-    PHONE,
-    VIEWPORTS,
-    horizontal_overflow,
-    serious_violations,
+    check_at_every_size,
     sign_in,
 )
 
@@ -45,11 +42,9 @@ def test_duplicates_queue_with_batch_figures_passes_axe_and_fits_a_phone(live_se
         candidates_new=1,
     )
     sign_in(page, live_server, admin.email)
-    for viewport_name, viewport in VIEWPORTS:
-        page.set_viewport_size(viewport)
+
+    def show():
         page.goto(live_server.url + reverse("dedup:queue"))
         page.locator("[data-testid=last-batch-run]").wait_for()
-        found = serious_violations(page)
-        assert not found, f"queue at {viewport_name}: axe found\n" + "\n".join(found)
-        if viewport is PHONE:
-            assert horizontal_overflow(page) == 0, "the queue overflows a phone screen"
+
+    check_at_every_size(page, "queue", show)

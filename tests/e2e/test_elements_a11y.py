@@ -12,10 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from test_accessibility import (  # tests/e2e is on sys.path (rootdir-less test dir)
     PASSWORD,
-    PHONE,
-    VIEWPORTS,
-    horizontal_overflow,
-    serious_violations,
+    check_at_every_size,
     sign_in,
 )
 
@@ -108,16 +105,7 @@ def test_element_pages_have_no_serious_axe_violation_and_fit_a_phone(live_server
     user, project, head = psh
     show = pages(project, head)[name]
     sign_in(page, live_server, user.email)
-    for viewport_name, viewport in VIEWPORTS:
-        page.set_viewport_size(viewport)
-        show(page, live_server.url)
-        found = serious_violations(page)
-        assert not found, f"{name} at {viewport_name}: axe found\n" + "\n".join(found)
-        if viewport is PHONE:
-            overflow = horizontal_overflow(page)
-            assert overflow == 0, (
-                f"{name} at {viewport_name}: page is {overflow}px wider than the viewport"
-            )
+    check_at_every_size(page, name, lambda: show(page, live_server.url))
 
 
 def test_dependent_questions_show_when_their_answer_calls_for_them(live_server, page, psh):

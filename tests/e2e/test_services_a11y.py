@@ -11,11 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from test_accessibility import (  # tests/e2e is on sys.path (rootdir-less test dir)
     PASSWORD,
-    PHONE,
-    VIEWPORTS,
-    horizontal_overflow,
+    check_at_every_size,
     htmx_settled,
-    serious_violations,
     sign_in,
 )
 
@@ -114,13 +111,4 @@ def test_page_has_no_serious_axe_violation_and_fits_a_phone(live_server, page, r
         "move-in": goto(reverse("move_in", args=[head.pk])),
     }[name]
     sign_in(page, live_server, user.email)
-    for viewport_name, viewport in VIEWPORTS:
-        page.set_viewport_size(viewport)
-        show(page, live_server.url)
-        found = serious_violations(page)
-        assert not found, f"{name} at {viewport_name}: axe found\n" + "\n".join(found)
-        if viewport is PHONE:
-            overflow = horizontal_overflow(page)
-            assert overflow == 0, (
-                f"{name} at {viewport_name}: page is {overflow}px wider than the viewport"
-            )
+    check_at_every_size(page, name, lambda: show(page, live_server.url))
