@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "sunflower.documents",
     "sunflower.consent",
     "sunflower.chronic",
+    "sunflower.ces",
 ]
 
 MIDDLEWARE = [

@@ -16,5 +16,8 @@ urlpatterns = [
     path("", include("sunflower.documents.urls")),
     path("", include("sunflower.consent.urls")),
     path("", include("sunflower.chronic.urls")),
+    path("", include("sunflower.ces.urls")),
+    path("", include("sunflower.ces.urls_meetings")),
+    path("", include("sunflower.ces.urls_admin")),
     path("", include("sunflower.accounts.urls")),
 ]

@@ -123,6 +123,11 @@ class DutyAssignment(models.Model):
         where = self.region or self.committee or _("all regions")
         return f"{self.user} - {self.get_duty_display()} ({where})"
 
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        # The policy caches a user's duties for a request; a new or changed duty resets it.
+        self.user.__dict__.pop("_sunflower_duties", None)
+
     def covers(self, obj) -> bool:
         """Whether this duty reaches `obj` (a Region, or anything carrying a `region`)."""
         if self.duty == Duty.COMMITTEE_MEMBER:

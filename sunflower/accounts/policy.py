@@ -33,6 +33,8 @@ class Action(enum.StrEnum):
     VIEW_AUDIT_LOG = "view_audit_log"
     USE_DJANGO_ADMIN = "use_django_admin"
     RUN_REGIONAL_CES_LIST = "run_regional_ces_list"
+    MANAGE_OPENINGS_AND_REFERRALS = "manage_openings_and_referrals"
+    MANAGE_DEIDENTIFIED_HOUSEHOLDS = "manage_deidentified_households"
     VOTE_IN_COMMITTEE = "vote_in_committee"
 
 
@@ -141,6 +143,23 @@ ROLE_TABLE: dict[Action, dict[Role, Scope]] = {
     Action.IMPORT_HMIS_CSV: {role: S.ALL if role == R.HMIS_ADMIN else S.NONE for role in Role},
     Action.VIEW_AUDIT_LOG: {role: S.ALL if role == R.HMIS_ADMIN else S.NONE for role in Role},
     Action.USE_DJANGO_ADMIN: {role: S.ALL if role == R.HMIS_ADMIN else S.NONE for role in Role},
+    # Not a row of the brief ("agency roles manage their openings and referrals", issue 5):
+    # posting a project's openings and deciding the referrals sent to them follows the agency
+    # data roles; an Access Point assesses and refers but is not a housing provider.
+    Action.MANAGE_OPENINGS_AND_REFERRALS: {
+        R.VICTIM_SERVICE_PROVIDER: S.NONE,
+        R.ACCESS_POINT: S.NONE,
+        R.AGENCY_CES: S.OWN_AGENCY,
+        R.AGENCY_CES_OUTREACH: S.OWN_AGENCY,
+        R.AGENCY_ADMIN: S.OWN_AGENCY,
+        R.HMIS_ADMIN: S.ALL,
+    },
+    # Not a row of the brief: a survivor's de-identified CES record (alias, the VSP's own
+    # reference) is the victim service provider's alone; no other role, not even the HMIS
+    # Lead, writes it (VAWA; docs/ces.md, "Survivors").
+    Action.MANAGE_DEIDENTIFIED_HOUSEHOLDS: {
+        role: S.OWN_AGENCY if role == R.VICTIM_SERVICE_PROVIDER else S.NONE for role in Role
+    },
     # Duties, not roles, grant these two (see DUTY_ACTIONS); no role grants them alone.
     Action.RUN_REGIONAL_CES_LIST: {
         role: S.ALL if role == R.HMIS_ADMIN else S.NONE for role in Role
@@ -152,6 +171,7 @@ ROLE_TABLE: dict[Action, dict[Role, Scope]] = {
 DUTY_ACTIONS: dict[Duty, Action] = {
     Duty.CES_REGIONAL_COORDINATOR: Action.RUN_REGIONAL_CES_LIST,
     Duty.COMMITTEE_MEMBER: Action.VOTE_IN_COMMITTEE,
+    Duty.CASE_CONFERENCING: Action.ATTEND_CES_MEETINGS,
 }
 
 # The HUD project type of Coordinated Entry projects (list 2.02.6).
@@ -192,7 +212,11 @@ def agency_ids_with(user, action: Action, scope: Scope) -> set[int]:
 def active_duties(user, duty: Duty) -> list:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
-    return list(user.duties.filter(duty=duty, is_active=True).select_related("region"))
+    cached = getattr(user, "_sunflower_duties", None)
+    if cached is None:  # one query per request, like the memberships
+        cached = list(user.duties.filter(is_active=True).select_related("region"))
+        user._sunflower_duties = cached
+    return [d for d in cached if d.duty == duty]
 
 
 # --- the question --------------------------------------------------------------------------
@@ -270,6 +294,8 @@ def organizations_of(obj) -> set[int]:
     a client."""
     from sunflower.hmis import models as hmis
 
+    if hasattr(obj, "policy_organization_ids"):  # CES records say whose they are
+        return obj.policy_organization_ids()
     if isinstance(obj, hmis.Organization):
         return {obj.pk}
     if isinstance(obj, hmis.Project):
@@ -313,6 +339,10 @@ def is_ces_record(obj) -> bool:
     enrollment in a CE project and the records of that enrollment, or a client who has any."""
     from sunflower.hmis import models as hmis
 
+    if getattr(getattr(obj, "_meta", None), "app_label", None) == "ces":
+        return True  # list entries, CES assessments, referrals, meetings (sunflower.ces)
+    if isinstance(obj, hmis.Project):
+        return obj.project_type == CE_PROJECT_TYPE  # CES intake enrolls into CE projects
     if isinstance(obj, hmis.Assessment | hmis.AssessmentQuestions | hmis.AssessmentResults):
         return True
     if isinstance(obj, hmis.Event):
@@ -390,7 +420,7 @@ def visible_clients(
                 user__hmis_user=OuterRef("user"), organization_id__in=agencies, is_active=True
             )
         )
-        return Q(enrolled) | Q(entered)
+        return Q(enrolled) | Q(entered) | Q(referred_to(agencies))
 
     return _visible(
         user,
@@ -401,6 +431,22 @@ def visible_clients(
         shared=None
         if shared_minimum == SharingLevel.NONE
         else lambda agencies: shared_with(agencies, shared_minimum, "pk"),
+    )
+
+
+def referred_to(agencies) -> Exists:
+    """Clients a CES referral sends to one of `agencies`' projects (from the offer until the
+    referral ends): the receiving agency needs the record to decide, enroll and house. The
+    model is looked up by name: CES sits above this floor (docs/architecture.md)."""
+    from django.apps import apps
+
+    referral = apps.get_model("ces", "Referral")
+    return Exists(
+        referral.objects.filter(
+            entry__client=OuterRef("pk"),
+            opening__project__organization_id__in=agencies,
+            status__in=[*referral.OPEN_STATUSES, "moved_in"],
+        )
     )
 
 

@@ -25,6 +25,9 @@ class Duty(models.TextChoices):
 
     CES_REGIONAL_COORDINATOR = "ces_regional_coordinator", _("CES regional coordinator")
     COMMITTEE_MEMBER = "committee_member", _("Committee member")
+    # Attend one region's CES meetings and see its list during them, and nothing else of HMIS
+    # (the Kansas BoS grants it to providers without an HMIS account; docs/ces.md).
+    CASE_CONFERENCING = "case_conferencing", _("Case conferencing only")
 
 
 # Roles that enter program data for their own agency's projects.

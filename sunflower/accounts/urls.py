@@ -13,9 +13,7 @@ restrict_admin_to_hmis_admins()
 
 # (path, URL name = feature key in sunflower.accounts.navigation.FEATURES)
 FEATURE_PATHS = (
-    ("ces/", "ces"),
-    ("ces/meetings/", "ces_meetings"),
-    ("ces/regions/", "ces_regional_list"),
+    # ces, ces_meetings and ces_regional_list are served by sunflower.ces (issue 5).
     ("reports/", "reports"),
     ("outreach/map/", "outreach_map"),
     ("agency/requests/", "agency_requests"),

@@ -42,6 +42,8 @@ EXPECTED: dict[Action, tuple[str, str, str, str, str, str]] = {
     Action.USE_DJANGO_ADMIN: ("no", "no", "no", "no", "no", "all"),
     Action.RUN_REGIONAL_CES_LIST: ("no", "no", "no", "no", "no", "all"),
     Action.VOTE_IN_COMMITTEE: ("no", "no", "no", "no", "no", "no"),
+    Action.MANAGE_OPENINGS_AND_REFERRALS: ("no", "no", "own", "own", "own", "all"),
+    Action.MANAGE_DEIDENTIFIED_HOUSEHOLDS: ("own", "no", "no", "no", "no", "no"),
 }
 
 CELLS = [
