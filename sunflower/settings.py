@@ -151,6 +151,18 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 
+# Coordinated Entry referral deadlines (docs/ces-participation.md): an agency decides a referral
+# within CES_REFERRAL_DECISION_DAYS; a reminder goes CES_REFERRAL_REMINDER_HOURS before the
+# deadline; beat checks every 15 minutes (`sunflower ces_deadlines` does the same by hand).
+CES_REFERRAL_DECISION_DAYS = int(os.environ.get("CES_REFERRAL_DECISION_DAYS", "3"))
+CES_REFERRAL_REMINDER_HOURS = int(os.environ.get("CES_REFERRAL_REMINDER_HOURS", "24"))
+CELERY_BEAT_SCHEDULE = {
+    "ces-referral-deadlines": {
+        "task": "sunflower.ces.check_referral_deadlines",
+        "schedule": 15 * 60,  # seconds
+    },
+}
+
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -171,14 +171,20 @@ class ListEntry(models.Model):
     )
     # Kept by sunflower.ces.prioritization.recompute; the reasons (rule trace) are derived from
     # the facts and the rules when shown, so they can never disagree with the rank.
-    rank = models.PositiveIntegerField(null=True, blank=True, db_index=True)
+    rank = models.PositiveIntegerField(null=True, blank=True)
     inactive_since = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["region", "rank", "id"]
-        indexes = [models.Index(fields=["region", "status", "rank"], name="ces_entry_list")]
+        indexes = [
+            models.Index(fields=["region", "status", "rank"], name="ces_entry_list"),
+            # The list page reads a region's ranked households by rank range (views.region_list).
+            models.Index(
+                fields=["region", "rank"], condition=Q(rank__isnull=False), name="ces_entry_ranked"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="ces_entry_hmis_or_deidentified",
@@ -498,6 +504,10 @@ class PriorityOverride(models.Model):
     decided_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    revoke_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-decided_at", "-id"]

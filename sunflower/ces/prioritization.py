@@ -208,11 +208,7 @@ def recompute(region, cause: str, today: dt.date | None = None) -> Recomputed:
         )
         changes += [(entry_id, old, None) for entry_id, old in unranked]
         _write_ranks([(entry_id, new) for entry_id, _old, new in changes])
-        RankChange.objects.bulk_create(
-            [RankChange(entry_id=i, old_rank=old, new_rank=new, cause=cause[:200])
-             for i, old, new in changes],
-            batch_size=2000,
-        )
+        _record_changes(changes, cause[:200])
     return Recomputed(
         ranked=len(ordered), changed=len(changes), inactivated=len(stale_ids),
         seconds=time.perf_counter() - started,
@@ -228,27 +224,46 @@ def _record_inactivation(entry_ids: list[int], today: dt.date, days: int) -> Non
 
 
 def _write_ranks(pairs: list[tuple[int, int | None]]) -> None:
-    """Set many ranks in a few statements (the rank is derived data; RankChange is its
-    history, so these rows skip the change log on purpose)."""
+    """Set many ranks in one statement (the rank is derived data; RankChange is its history,
+    so these rows skip the change log on purpose)."""
     if not pairs:
         return
     table = ListEntry._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            for start in range(0, len(pairs), 5000):
-                chunk = pairs[start:start + 5000]
-                values = ", ".join(["(%s, %s::integer)"] * len(chunk))
-                params = [p for pair in chunk for p in pair]
-                cursor.execute(
-                    f"UPDATE {table} AS e SET rank = v.rank FROM (VALUES {values}) "  # noqa: S608
-                    "AS v(id, rank) WHERE e.id = v.id",
-                    params,
-                )
+            # Two arrays instead of a VALUES list: one statement, two parameters.
+            cursor.execute(
+                f"UPDATE {table} AS e SET rank = v.rank "  # noqa: S608
+                "FROM unnest(%s::bigint[], %s::integer[]) AS v(id, rank) WHERE e.id = v.id",
+                [[p[0] for p in pairs], [p[1] for p in pairs]],
+            )
         else:
             cursor.executemany(
                 f"UPDATE {table} SET rank = %s WHERE id = %s",  # noqa: S608
                 [(rank, entry_id) for entry_id, rank in pairs],
             )
+
+
+def _record_changes(changes: list[tuple[int, int | None, int | None]], cause: str) -> None:
+    """Append the rank history: one RankChange per household whose position moved."""
+    if not changes:
+        return
+    if connection.vendor != "postgresql":
+        RankChange.objects.bulk_create(
+            [RankChange(entry_id=i, old_rank=old, new_rank=new, cause=cause)
+             for i, old, new in changes],
+            batch_size=2000,
+        )
+        return
+    table = RankChange._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (entry_id, old_rank, new_rank, cause, changed_at) "  # noqa: S608
+            "SELECT v.entry_id, v.old_rank, v.new_rank, %s, %s "
+            "FROM unnest(%s::bigint[], %s::integer[], %s::integer[]) AS v(entry_id, old_rank, new_rank)",
+            [cause, timezone.now(), [c[0] for c in changes], [c[1] for c in changes],
+             [c[2] for c in changes]],
+        )
 
 
 def restore(user, entry: ListEntry, today: dt.date | None = None) -> ListEntry:

@@ -27,3 +27,17 @@ HOUSING_ANSWERS = {
     "notes": "",
 }
 HOUSING_SCORE = 3 + 3 + 1 + 1 + 2 + 2 + 1 + 2 + 1 + 1
+
+
+def sign_agreement(user):
+    """Sign the current CE Participation Agreement for `user` (tests): pages guarded by
+    sunflower.ces.agreements.agreement_required then open. Returns the signature, or None when
+    there is no agreement or the user already signed."""
+    from sunflower.ces import agreements
+
+    if agreements.current_agreement() is None or agreements.has_signed(user):
+        return None
+    if not user.get_full_name():
+        user.first_name, user.last_name = "Test", "User"
+        user.save(update_fields=["first_name", "last_name"])
+    return agreements.sign(user, user.get_full_name())

@@ -93,7 +93,11 @@ def test_login_page_has_email_field_named_username_and_reset_link(client):
     ids=[f"{role.value}-{feature.key}" for role in Role for feature in FEATURE_PAGES],
 )
 def test_feature_page_follows_the_role_table(client, make_user, role, feature):
-    client.force_login(make_user(role))
+    from sunflower.ces.testing import sign_agreement
+
+    user = make_user(role)
+    sign_agreement(user)  # CES pages first ask for the CE Participation Agreement (ces tests)
+    client.force_login(user)
 
     response = client.get(reverse(feature.url))
 

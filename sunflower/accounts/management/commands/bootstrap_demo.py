@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from sunflower.accounts.demo import DEMO_PASSWORD, ensure_demo_logins
+from sunflower.ces.demo import load_ces_demo
 
 
 class Command(BaseCommand):
@@ -23,6 +24,7 @@ class Command(BaseCommand):
         call_command("load_geography", stdout=self.stdout)
         call_command("generate_demo_data", clients=clients, if_empty=True, stdout=self.stdout)
         logins = ensure_demo_logins()
+        self.stdout.write(load_ces_demo().line())
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {DEMO_PASSWORD})"))
         for login, agency in logins:
