@@ -28,18 +28,16 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import multiprocessing
-import os
 import random
 import statistics
 import sys
-import threading
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/"
+from scratch import load_average, percentile, run_concurrently, scratch_database  # noqa: E402 (bench/)
+
 REGION_NAME = "Bench CES Region"
 PASSWORD = "a-long-enough-password"  # noqa: S105 - scratch database only
 FLAGS = ("high_utilizer", "medical", "mental_health", "substance_use", "mobility", "exploited")
@@ -73,34 +71,14 @@ RULE_SETS = [
 CHANGES = [1, 0, 2, 0]
 
 
-def _server_url() -> str:
-    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_SERVER)
-    return url if url.endswith("/") else url.rsplit("/", 1)[0] + "/"
 
 
-def _admin(statement: str, name: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    with psycopg.connect(_server_url() + "postgres", autocommit=True) as connection:
-        connection.execute(sql.SQL(statement).format(sql.Identifier(name)))
 
 
-def _database_exists(name: str) -> bool:
-    import psycopg
-
-    with psycopg.connect(_server_url() + "postgres", autocommit=True) as connection:
-        found = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        return found.fetchone() is not None
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
-def _load() -> str:
-    return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 # --- data ----------------------------------------------------------------------------------
@@ -344,49 +322,11 @@ def _page_loop(user, url: str, pages: int, index: int, start, seconds: float,
 
 def run_load(users, url: str, pages: int, seconds: float, processes: bool = False,
              think: float = 0.0):
-    """`len(users)` concurrent users for `seconds`: threads of this process (one GIL), or with
-    `processes` forked worker processes, as a WSGI server runs Django."""
-    from django.db import connections
-
-    workers = len(users)
-    results: list[tuple[str, float, int]] = []
-    if processes:
-        connections.close_all()  # never share a connection across fork
-        context = multiprocessing.get_context("fork")
-        start = context.Barrier(workers + 1)
-        out = context.Queue()
-
-        def child(index: int) -> None:
-            out.put(_page_loop(users[index], url, pages, index, start, seconds, think))
-
-        pool = [context.Process(target=child, args=(n,)) for n in range(workers)]
-        for process in pool:
-            process.start()
-        start.wait()
-        began = time.perf_counter()
-        for _ in pool:
-            results.extend(out.get())
-        elapsed = time.perf_counter() - began
-        for process in pool:
-            process.join()
-        return results, elapsed
-
-    lock = threading.Lock()
-    start = threading.Barrier(workers + 1)
-
-    def worker(index: int) -> None:
-        mine = _page_loop(users[index], url, pages, index, start, seconds, think)
-        with lock:
-            results.extend(mine)
-
-    threads = [threading.Thread(target=worker, args=(n,)) for n in range(workers)]
-    for thread in threads:
-        thread.start()
-    start.wait()
-    began = time.perf_counter()
-    for thread in threads:
-        thread.join()
-    return results, time.perf_counter() - began
+    """`len(users)` concurrent users for `seconds` (scratch.run_concurrently)."""
+    return run_concurrently(
+        lambda index, start: _page_loop(users[index], url, pages, index, start, seconds, think),
+        len(users), processes,
+    )
 
 
 # --- main ----------------------------------------------------------------------------------
@@ -421,17 +361,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    name = args.database or f"sunflower_bench_ces_{os.getpid()}"
-    if args.database is None or not _database_exists(name):
-        _admin("CREATE DATABASE {}", name)
-    os.environ["DATABASE_URL"] = _server_url() + name
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sunflower.settings")
-    try:
-        import django
-
-        django.setup()
+    with scratch_database(args.database, "sunflower_bench_ces"):
         from django.conf import settings
-        from django.core.management import call_command
         from django.db import connection
         from django.urls import NoReverseMatch, reverse
 
@@ -440,8 +371,6 @@ def main(argv: list[str] | None = None) -> int:
         from sunflower.ces.models import ListEntry
         from sunflower.geo.models import Region
 
-        print(f"Database {name}: migrating ...", flush=True)
-        call_command("migrate", verbosity=0)
         if not Region.objects.filter(name=REGION_NAME).exists():
             started = time.perf_counter()
             total = args.households + args.other_regions * args.other_households
@@ -498,13 +427,13 @@ def main(argv: list[str] | None = None) -> int:
             mode = "processes" if args.processes else "threads"
             print(
                 f"List page {url}: {args.users} users ({mode}) for {args.seconds:.0f} s "
-                f"(load average before: {_load()}) ...",
+                f"(load average before: {load_average()}) ...",
                 flush=True,
             )
             results, elapsed = run_load(
                 users, url, pages, args.seconds, args.processes, args.think
             )
-            load = _load()
+            load = load_average()
             errors = sum(1 for _, _, status in results if status != 200)
             print(f"{'kind':<16} {'requests':>9} {'median ms':>10} {'p95 ms':>8} {'p99 ms':>8}")
             for kind in sorted({k for k, _, _ in results}):
@@ -533,15 +462,6 @@ def main(argv: list[str] | None = None) -> int:
             )
         print(f"{result} page={page}")
         return 0
-    finally:
-        try:
-            from django.db import connections
-
-            connections.close_all()
-        except Exception:  # noqa: S110 - Django may not be set up yet
-            pass
-        if args.database is None:
-            _admin("DROP DATABASE IF EXISTS {} WITH (FORCE)", name)
 
 
 if __name__ == "__main__":

@@ -48,22 +48,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/"
+from scratch import admin_sql, server_url  # noqa: E402 (bench/)
+
 EXPORT_START, EXPORT_END = date(2000, 1, 1), date(2030, 12, 31)
 BASELINE_FILES = ("Client.csv", "Enrollment.csv")
 
 
-def _server_url() -> str:
-    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_SERVER)
-    return url if url.endswith("/") else url.rsplit("/", 1)[0] + "/"
 
 
-def _admin(statement: str, name: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    with psycopg.connect(_server_url() + "postgres", autocommit=True) as connection:
-        connection.execute(sql.SQL(statement).format(sql.Identifier(name)))
 
 
 def _peak_mb() -> float:
@@ -270,7 +262,7 @@ def run_step(args) -> int:
 
 
 def _child(step: str, database: str, work: Path, args) -> dict:
-    env = dict(os.environ, DATABASE_URL=_server_url() + database)
+    env = dict(os.environ, DATABASE_URL=server_url() + database)
     command = [sys.executable, __file__, "--step", step, "--work", str(work)]
     command += ["--clients", str(args.clients), "--seed", str(args.seed)]
     command += ["--today", args.today.isoformat()]
@@ -291,7 +283,7 @@ def orchestrate(args) -> int:
     created: list[str] = []
     try:
         for name in (source_db, target_db):
-            _admin("CREATE DATABASE {}", name)
+            admin_sql("CREATE DATABASE {}", name)
             created.append(name)
         generated = _child("generate", source_db, work, args)
         imported = _child("import", target_db, work, args)
@@ -299,7 +291,7 @@ def orchestrate(args) -> int:
         baseline = _child("baseline", target_db, work, args)
     finally:
         for name in created:
-            _admin("DROP DATABASE IF EXISTS {} WITH (FORCE)", name)
+            admin_sql("DROP DATABASE IF EXISTS {} WITH (FORCE)", name)
         shutil.rmtree(work, ignore_errors=True)
 
     copy_in = _rate(baseline["copy_in_rows"], baseline["copy_in_seconds"])

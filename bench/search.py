@@ -17,40 +17,16 @@ generating again. See bench/README.md.
 from __future__ import annotations
 
 import argparse
-import multiprocessing
-import os
 import random
 import statistics
 import sys
-import threading
 import time
 from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/"
-
-
-def _server_url() -> str:
-    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_SERVER)
-    return url if url.endswith("/") else url.rsplit("/", 1)[0] + "/"
-
-
-def _admin(statement: str, name: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    with psycopg.connect(_server_url() + "postgres", autocommit=True) as connection:
-        connection.execute(sql.SQL(statement).format(sql.Identifier(name)))
-
-
-def _database_exists(name: str) -> bool:
-    import psycopg
-
-    with psycopg.connect(_server_url() + "postgres", autocommit=True) as connection:
-        found = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        return found.fetchone() is not None
+from scratch import load_average, percentile, run_concurrently, scratch_database  # noqa: E402 (bench/)
 
 
 def _typo(word: str, rng: random.Random) -> str:
@@ -106,9 +82,6 @@ def make_queries(count: int, seed: int) -> list[tuple[str, str]]:
     return queries
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
 def _search_loop(user, queries, index: int, workers: int, start, seconds: float):
@@ -137,52 +110,11 @@ def _search_loop(user, queries, index: int, workers: int, start, seconds: float)
 def run_load(
     user, queries, workers: int, seconds: float, processes: bool = False
 ) -> tuple[list[tuple[str, float]], float]:
-    """`workers` concurrent searchers for `seconds`: threads of this process (one GIL), or with
-    `processes` forked worker processes, as a WSGI server runs Django."""
-    from django.db import connections
-
-    results: list[tuple[str, float]] = []
-    if processes:
-        connections.close_all()  # never share a connection across fork
-        context = multiprocessing.get_context("fork")
-        start = context.Barrier(workers + 1)
-        out = context.Queue()
-
-        def child(index: int) -> None:
-            out.put(_search_loop(user, queries, index, workers, start, seconds))
-
-        pool = [context.Process(target=child, args=(n,)) for n in range(workers)]
-        for process in pool:
-            process.start()
-        start.wait()
-        began = time.perf_counter()
-        for _ in pool:
-            results.extend(out.get())
-        elapsed = time.perf_counter() - began
-        for process in pool:
-            process.join()
-        return results, elapsed
-
-    lock = threading.Lock()
-    start = threading.Barrier(workers + 1)
-
-    def worker(index: int) -> None:
-        mine = _search_loop(user, queries, index, workers, start, seconds)
-        with lock:
-            results.extend(mine)
-
-    threads = [threading.Thread(target=worker, args=(n,)) for n in range(workers)]
-    for thread in threads:
-        thread.start()
-    start.wait()
-    began = time.perf_counter()
-    for thread in threads:
-        thread.join()
-    return results, time.perf_counter() - began
-
-
-def _load() -> str:
-    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+    """`workers` concurrent searchers for `seconds` (scratch.run_concurrently)."""
+    return run_concurrently(
+        lambda index, start: _search_loop(user, queries, index, workers, start, seconds),
+        workers, processes,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -206,16 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    name = args.database or f"sunflower_bench_search_{os.getpid()}"
-    if args.database is None or not _database_exists(name):
-        _admin("CREATE DATABASE {}", name)
-    os.environ["DATABASE_URL"] = _server_url() + name
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sunflower.settings")
-    try:
-        import django
-
-        django.setup()
-        from django.core.management import call_command
+    with scratch_database(args.database, "sunflower_bench_search"):
         from django.db import connection
 
         from sunflower.accounts.models import User
@@ -224,8 +147,6 @@ def main(argv: list[str] | None = None) -> int:
         from sunflower.hmis.demo import generate_demo_data
         from sunflower.hmis.models import Client, Organization
 
-        print(f"Database {name}: migrating ...", flush=True)
-        call_command("migrate", verbosity=0)
         clients = Client.objects.count()
         if not clients:
             started = time.perf_counter()
@@ -255,11 +176,11 @@ def main(argv: list[str] | None = None) -> int:
         mode = "processes" if args.processes else "threads"
         print(
             f"Searching: {args.workers} {mode} for {args.seconds:.0f} s as {args.user} "
-            f"(load average before: {_load()}) ...",
+            f"(load average before: {load_average()}) ...",
             flush=True,
         )
         results, elapsed = run_load(user, queries, args.workers, args.seconds, args.processes)
-        load = _load()
+        load = load_average()
         latencies = [ms for _, ms in results]
         print(f"{'kind':<22} {'searches':>9} {'median ms':>10} {'p95 ms':>8} {'p99 ms':>8}")
         for kind in sorted({k for k, _ in results}):
@@ -280,15 +201,6 @@ def main(argv: list[str] | None = None) -> int:
             f"load1={load.split()[0]}"
         )
         return 0
-    finally:
-        try:
-            from django.db import connections
-
-            connections.close_all()
-        except Exception:  # noqa: S110 - Django may not be set up yet
-            pass
-        if args.database is None:
-            _admin("DROP DATABASE IF EXISTS {} WITH (FORCE)", name)
 
 
 if __name__ == "__main__":

@@ -161,6 +161,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "sunflower.ces.check_referral_deadlines",
         "schedule": 15 * 60,  # seconds
     },
+    "ces-recompute-lists": {
+        "task": "sunflower.ces.recompute_lists",
+        "schedule": 24 * 60 * 60,  # daily: households without contact become inactive
+    },
 }
 
 # --- Authentication -------------------------------------------------------------------------

@@ -40,7 +40,7 @@ def _yes_no(value) -> str:
 
 
 def _date(value) -> str:
-    return value.isoformat() if value else "not assessed"
+    return value.strftime("%m/%d/%Y") if value else "not assessed"
 
 
 CRITERIA: dict[str, Criterion] = {
@@ -155,15 +155,14 @@ def trace(entry: ListEntry, rules: list[dict]) -> list[TraceLine]:
         )
     for rule in rules:
         criterion = CRITERIA[rule["criterion"]]
-        lines.append(
-            TraceLine(
-                criterion.label,
-                criterion.describe(criterion.value(facts)) if criterion.key != "assessed_on"
-                else _date(entry.assessed_on),
-                "higher first" if rule["direction"] == "desc" else "lower first"
-                if criterion.key != "assessed_on" else "earlier first",
+        if criterion.key == "assessed_on":
+            shown, order_text = _date(entry.assessed_on), (
+                "earlier first" if rule["direction"] == "asc" else "later first"
             )
-        )
+        else:
+            shown = criterion.describe(criterion.value(facts))
+            order_text = "higher first" if rule["direction"] == "desc" else "lower first"
+        lines.append(TraceLine(criterion.label, shown, order_text))
     return lines
 
 

@@ -102,7 +102,7 @@ def _refer(user, opening_id: int, entry_id: int, now) -> Referral:
     from sunflower.ces.prioritization import recompute
     from sunflower.hmis.models import Event
 
-    opening = Opening.objects.select_for_update().select_related("project").get(pk=opening_id)
+    opening = Opening.objects.select_for_update(of=("self",)).select_related("project").get(pk=opening_id)
     entry = ListEntry.objects.select_for_update().get(pk=entry_id)
     if not may_refer(user, entry):
         raise PermissionDenied
@@ -165,7 +165,7 @@ def decide(user, referral: Referral, accept: bool, reason: str = "", note: str =
     from sunflower.ces.prioritization import recompute
 
     now = now or timezone.now()
-    referral = Referral.objects.select_for_update().select_related("opening__project", "entry").get(
+    referral = Referral.objects.select_for_update(of=("self",)).select_related("opening__project", "entry").get(
         pk=referral.pk
     )
     require(user, Action.MANAGE_OPENINGS_AND_REFERRALS, referral)
@@ -208,7 +208,7 @@ def household_declines(user, referral: Referral, reason: str, note: str = "",
     from sunflower.ces.prioritization import recompute
 
     now = now or timezone.now()
-    referral = Referral.objects.select_for_update().select_related("opening__project", "entry").get(
+    referral = Referral.objects.select_for_update(of=("self",)).select_related("opening__project", "entry").get(
         pk=referral.pk
     )
     if not (may_refer(user, referral.entry)
@@ -245,7 +245,7 @@ def enroll(user, referral: Referral, entry_date: dt.date) -> Referral:
     from sunflower.hmis.intake import MemberInput, enroll_household
     from sunflower.hmis.models import Enrollment
 
-    referral = Referral.objects.select_for_update().select_related(
+    referral = Referral.objects.select_for_update(of=("self",)).select_related(
         "opening__project", "entry__enrollment"
     ).get(pk=referral.pk)
     require(user, Action.MANAGE_OPENINGS_AND_REFERRALS, referral)
@@ -279,7 +279,7 @@ def move_in(user, referral: Referral, move_in_date: dt.date) -> Referral:
     from sunflower.ces.prioritization import recompute
     from sunflower.hmis.move_in import record_move_in
 
-    referral = Referral.objects.select_for_update().select_related(
+    referral = Referral.objects.select_for_update(of=("self",)).select_related(
         "opening__project", "entry", "enrollment"
     ).get(pk=referral.pk)
     require(user, Action.MANAGE_OPENINGS_AND_REFERRALS, referral)
@@ -314,7 +314,7 @@ def withdraw(user, referral: Referral, note: str) -> Referral:
     """CES takes a referral back (e.g. after an expired deadline, decided in a meeting)."""
     from sunflower.ces.prioritization import recompute
 
-    referral = Referral.objects.select_for_update().select_related("entry").get(pk=referral.pk)
+    referral = Referral.objects.select_for_update(of=("self",)).select_related("entry").get(pk=referral.pk)
     if not may_refer(user, referral.entry):
         raise PermissionDenied
     if referral.status not in (Referral.Status.PENDING, Referral.Status.ACCEPTED):

@@ -11,6 +11,8 @@ urlpatterns = [
     path("ces/", views.home, name="ces"),
     path("ces/regions/", views.regions, name="ces_regional_list"),
     path("ces/regions/<int:region_id>/list/", views.region_list, name="ces_list"),
+    path("ces/regions/<int:region_id>/recompute/", views.recompute_region,
+         name="ces_recompute"),
     path("ces/intake/", views.intake, name="ces_intake"),
     path("ces/enrollments/<int:pk>/assess/", views.assess_household, name="ces_assess"),
     path("ces/households/<int:pk>/", views.entry_detail, name="ces_entry"),

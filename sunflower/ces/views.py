@@ -32,6 +32,7 @@ from sunflower.accounts.policy import (
 )
 from sunflower.audit.actions import record_view
 from sunflower.ces import eligibility, prioritization, referrals, tools
+from sunflower.ces.agreements import agreement_required
 from sunflower.ces.assessments import assess
 from sunflower.ces.models import (
     AccessPoint,
@@ -41,8 +42,10 @@ from sunflower.ces.models import (
     Opening,
     Referral,
 )
+from sunflower.core.forms import add_validation_errors
 from sunflower.geo.models import Region
 from sunflower.hmis import vocabulary as hud
+from sunflower.hmis.forms_services import style
 
 PAGE_SIZE = 50
 FILTERS = {
@@ -55,13 +58,6 @@ FILTERS = {
 }
 
 
-def _agreement(view):
-    """The CE Participation Agreement gate (sunflower.ces.agreements), when installed."""
-    try:
-        from sunflower.ces.agreements import agreement_required
-    except ImportError:  # pragma: no cover - the gate ships with the app
-        return view
-    return agreement_required(view)
 
 
 def _regions():
@@ -81,7 +77,7 @@ def label_of(entry: ListEntry) -> str:
 # --- home --------------------------------------------------------------------------------
 
 
-@_agreement
+@agreement_required
 def home(request):
     require(request.user, Action.VIEW_CES_CLIENT_INFO)
     user = request.user
@@ -136,6 +132,23 @@ def regions(request):
     return render(request, "ces/regions.html", {"rows": rows})
 
 
+@require_POST
+def recompute_region(request, region_id: int):
+    """A coordinator ranks the region's list again now (it also happens on every change and
+    daily)."""
+    region = get_object_or_404(Region, pk=region_id)
+    require(request.user, Action.RUN_REGIONAL_CES_LIST, region)
+    result = prioritization.recompute(region, "recomputed by the regional coordinator")
+    messages.success(
+        request,
+        _("%(region)s: %(ranked)s households ranked, %(changed)s positions changed, "
+          "%(inactive)s became inactive.")
+        % {"region": region.name, "ranked": result.ranked, "changed": result.changed,
+           "inactive": result.inactivated},
+    )
+    return redirect("ces_regional_list")
+
+
 # --- assessment --------------------------------------------------------------------------
 
 
@@ -169,7 +182,7 @@ class AssessmentMetaForm(forms.Form):
         ).order_by("name")
 
 
-@_agreement
+@agreement_required
 @require_http_methods(["GET", "POST"])
 def assess_household(request, pk: int):
     """Take (or enter from paper) an assessment for a CE enrollment's household."""
@@ -220,7 +233,7 @@ def assess_household(request, pk: int):
                     entry_mode=meta.cleaned_data["entry_mode"],
                 )
             except ValidationError as error:
-                _errors_to_form(meta, error)
+                add_validation_errors(meta, error)
             else:
                 messages.success(
                     request,
@@ -238,14 +251,6 @@ def assess_household(request, pk: int):
     )
 
 
-def _errors_to_form(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            for message in errors:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 # --- the list ----------------------------------------------------------------------------
@@ -305,7 +310,7 @@ def _list_rows(entries) -> list[dict]:
     ]
 
 
-@_agreement
+@agreement_required
 def region_list(request, region_id: int):
     """A region's prioritization list, 50 households a page, with filters.
 
@@ -357,7 +362,7 @@ def region_list(request, region_id: int):
     )
 
 
-@_agreement
+@agreement_required
 def entry_detail(request, pk: int):
     """One household's place on the list: the rule trace, rank history, assessments,
     referrals, and the openings it is (or is not) eligible for."""
@@ -400,7 +405,7 @@ def entry_detail(request, pk: int):
     )
 
 
-@_agreement
+@agreement_required
 @require_POST
 def restore_entry(request, pk: int):
     entry = get_object_or_404(ListEntry, pk=pk)
@@ -442,15 +447,7 @@ class OpeningForm(forms.ModelForm):
             user, Action.MANAGE_OPENINGS_AND_REFERRALS
         ).exclude(project_type=CE_PROJECT_TYPE).order_by("project_name")
         self.fields["region"].queryset = _regions()
-        for name, field in self.fields.items():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                widget.attrs.setdefault("class", "usa-checkbox__input")
-            elif isinstance(widget, forms.Select):
-                widget.attrs.setdefault("class", "usa-select")
-            elif not isinstance(widget, forms.CheckboxSelectMultiple):
-                widget.attrs.setdefault("class", "usa-input")
-            del name
+        style(self)
 
     def clean_available_on(self):
         day = self.cleaned_data["available_on"]
@@ -459,7 +456,7 @@ class OpeningForm(forms.ModelForm):
         return day
 
 
-@_agreement
+@agreement_required
 def openings(request):
     require(request.user, Action.VIEW_CES_CLIENT_INFO)
     rows = Opening.objects.filter(status=Opening.Status.OPEN).select_related(
@@ -479,7 +476,7 @@ def openings(request):
     )
 
 
-@_agreement
+@agreement_required
 @require_http_methods(["GET", "POST"])
 def new_opening(request):
     require(request.user, Action.MANAGE_OPENINGS_AND_REFERRALS)
@@ -494,7 +491,7 @@ def new_opening(request):
     return render(request, "ces/opening_form.html", {"form": form})
 
 
-@_agreement
+@agreement_required
 def opening_detail(request, pk: int):
     """An opening with its eligible households in list order, and a "why not" for any."""
     require(request.user, Action.VIEW_CES_CLIENT_INFO)
@@ -530,7 +527,7 @@ def opening_detail(request, pk: int):
 # --- referrals ---------------------------------------------------------------------------
 
 
-@_agreement
+@agreement_required
 @require_POST
 def refer(request):
     opening_id, entry_id = request.POST.get("opening", ""), request.POST.get("entry", "")
@@ -584,7 +581,7 @@ STEPS = {
 }
 
 
-@_agreement
+@agreement_required
 @require_http_methods(["GET", "POST"])
 def referral_detail(request, pk: int):
     require(request.user, Action.VIEW_CES_CLIENT_INFO)
@@ -615,7 +612,7 @@ def referral_detail(request, pk: int):
             try:
                 action(user, referral, form.cleaned_data)
             except ValidationError as error:
-                _errors_to_form(form, error)
+                add_validation_errors(form, error)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("ces_referral", pk=referral.pk)
@@ -644,7 +641,7 @@ def referral_detail(request, pk: int):
     )
 
 
-@_agreement
+@agreement_required
 def my_referrals(request):
     """Referrals to the user's agencies' openings (what to decide) and those they made."""
     require(request.user, Action.VIEW_CES_CLIENT_INFO)
@@ -679,17 +676,10 @@ class DeidentifiedForm(forms.ModelForm):
         self.fields["alias"].required = True
         self.fields["alias"].help_text = _("Not the survivor's name, initials or birth date.")
         self.fields["region"].queryset = _regions()
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                widget.attrs.setdefault("class", "usa-checkbox__input")
-            elif isinstance(widget, forms.Select):
-                widget.attrs.setdefault("class", "usa-select")
-            else:
-                widget.attrs.setdefault("class", "usa-input")
+        style(self)
 
 
-@_agreement
+@agreement_required
 @require_http_methods(["GET", "POST"])
 def new_deidentified(request):
     """A victim service provider puts a survivor's household on a list: alias and the VSP's
@@ -735,7 +725,7 @@ class IntakeForm(forms.Form):
         self.fields["ce_project"].queryset = ce_projects(user)
 
 
-@_agreement
+@agreement_required
 @require_http_methods(["GET", "POST"])
 def intake(request):
     """Enter a household's head of household with a CE enrollment, after the duplicate check
@@ -761,7 +751,7 @@ def intake(request):
                         ces_form.cleaned_data["entry_date"],
                     )
                 except ValidationError as error:
-                    _errors_to_form(ces_form, error)
+                    add_validation_errors(ces_form, error)
                 else:
                     messages.success(request, _("Household entered in Coordinated Entry."))
                     return redirect("ces_assess", pk=enrollment.pk)

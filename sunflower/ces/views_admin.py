@@ -27,6 +27,7 @@ from sunflower.accounts.policy import (
 from sunflower.accounts.roles import Duty
 from sunflower.ces import access_points, agreements, referrals
 from sunflower.ces.models import AccessPoint, AgreementSignature, Notification, Referral
+from sunflower.core.forms import add_validation_errors
 
 # --- the CE Participation Agreement ---------------------------------------------------------
 
@@ -72,13 +73,7 @@ def agreement(request):
         try:
             agreements.sign(request.user, form.cleaned_data["signed_name"], organization)
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, problems in error.message_dict.items():
-                    for problem in problems:
-                        form.add_error(field if field in form.fields else None, problem)
-            else:
-                for problem in error.messages:
-                    form.add_error(None, problem)
+            add_validation_errors(form, error)
         else:
             who = f"for {organization}" if organization else ""
             messages.success(request, f"You signed the agreement {who}".strip() + ".")
@@ -251,14 +246,6 @@ class DesignateForm(forms.Form):
                 widget.attrs["class"] = "usa-input"
 
 
-def _errors_into(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, problems in error.message_dict.items():
-            for problem in problems:
-                form.add_error(field if field in form.fields else None, problem)
-    else:
-        for problem in error.messages:
-            form.add_error(None, problem)
 
 
 @agreements.agreement_required
@@ -280,7 +267,7 @@ def access_point_list(request):
                     direct_services=data["direct_services"],
                 )
             except ValidationError as error:
-                _errors_into(form, error)
+                add_validation_errors(form, error)
             else:
                 messages.success(request, f"{point} is now a CES access point.")
                 return redirect("ces_access_points")

@@ -19,6 +19,7 @@ from sunflower.accounts.models import User
 from sunflower.accounts.policy import Action, can, require
 from sunflower.audit.actions import record_view
 from sunflower.ces import meetings
+from sunflower.ces.agreements import agreement_required
 from sunflower.ces.models import (
     AgendaItem,
     FollowUpTask,
@@ -28,6 +29,7 @@ from sunflower.ces.models import (
     PriorityOverride,
 )
 from sunflower.ces.prioritization import RANKED_STATUSES
+from sunflower.core.forms import add_validation_errors
 from sunflower.geo.models import Region
 
 # --- forms ----------------------------------------------------------------------------------
@@ -135,25 +137,11 @@ def _set_entry_choices(form, entries) -> None:
     ]
 
 
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 # --- the meetings -------------------------------------------------------------------------
 
 
-def _agreement(view):
-    """Taking part in a meeting is taking part in Coordinated Entry: the CE Participation
-    Agreement gate (sunflower.ces.agreements) applies as on the other CES pages."""
-    try:
-        from sunflower.ces.agreements import agreement_required
-    except ImportError:  # pragma: no cover - the gate ships with the app
-        return view
-    return agreement_required(view)
 
 
 def _schedule_regions(user) -> list:
@@ -162,7 +150,7 @@ def _schedule_regions(user) -> list:
 
 
 @require_http_methods(["GET", "POST"])
-@_agreement
+@agreement_required
 def meeting_list(request):
     require(request.user, Action.ATTEND_CES_MEETINGS)
     regions = _schedule_regions(request.user) if can(
@@ -182,7 +170,7 @@ def meeting_list(request):
                     form.cleaned_data["starts_at"], form.cleaned_data["location"],
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_validation_errors(form, error)
             else:
                 messages.success(request, _("Meeting scheduled."))
                 return redirect("ces_meeting", pk=meeting.pk)
@@ -284,7 +272,7 @@ def _assignee_choices(user, meeting, attendance) -> list:
 
 
 @require_GET
-@_agreement
+@agreement_required
 def meeting_detail(request, pk: int):
     meeting = _meeting_for(request, pk)
     return render(request, "ces/meeting_detail.html", _detail_context(request, meeting))
@@ -304,7 +292,7 @@ STEPS = ("agenda", "start", "end", "attendance", "note", "override", "revoke", "
 
 
 @require_POST
-@_agreement
+@agreement_required
 def meeting_step(request, pk: int, step: str):
     """Every form of the meeting page posts here; on an error the page comes back with what
     the user typed and the reason."""
@@ -340,7 +328,7 @@ def meeting_step(request, pk: int, step: str):
         if form is None:
             messages.error(request, " ".join(error.messages))
             return redirect("ces_meeting", pk=meeting.pk)
-        _apply_errors(form, error)
+        add_validation_errors(form, error)
     if form is not None and form.errors:
         context = _detail_context(request, meeting, {key: form})
         context["form_errors"] = True
@@ -386,7 +374,7 @@ def _run_form(user, meeting, step, form) -> None:
 
 
 @require_GET
-@_agreement
+@agreement_required
 def meeting_minutes(request, pk: int):
     meeting = _meeting_for(request, pk)
     if not meetings.may_see_list_in_meeting(request.user, meeting):

@@ -15,12 +15,8 @@ from sunflower.accounts.policy import Action, access_client, visible_clients
 from sunflower.consent import actions
 from sunflower.consent.forms import ReleaseForm, RevokeForm
 from sunflower.consent.models import ReleaseOfInformation
+from sunflower.core.forms import add_validation_errors
 from sunflower.hmis.models import Organization
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    for field, problems in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, problems)
 
 
 @require_http_methods(["GET", "POST"])
@@ -55,7 +51,7 @@ def record(request, client_pk: int):
                     document=next((d for d in documents if d.pk == data["document"]), None),
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_validation_errors(form, error)
             else:
                 messages.success(request, _("Release of information recorded."))
                 return redirect("client_detail", pk=client.pk)
@@ -94,7 +90,7 @@ def revoke(request, pk: int):
         try:
             actions.revoke_release(request.user, release, form.cleaned_data["reason"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_errors(form, error)
         else:
             messages.success(request, _("Release of information revoked."))
             return redirect("client_detail", pk=client.pk)

@@ -32,8 +32,10 @@ def style(form: forms.Form) -> None:
     """USWDS classes and hint ids on every widget."""
     for name, field in form.fields.items():
         widget = field.widget
-        if isinstance(widget, forms.CheckboxSelectMultiple):
+        if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
             widget.attrs.setdefault("class", "usa-checkbox__input")
+        elif isinstance(widget, forms.Textarea):
+            widget.attrs.setdefault("class", "usa-textarea")
         elif isinstance(widget, forms.Select):
             widget.attrs.setdefault("class", "usa-select")
         else:

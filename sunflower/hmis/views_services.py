@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sunflower.accounts.policy import Action, visible_enrollments
+from sunflower.core.forms import add_validation_errors
 from sunflower.hmis import current_living, move_in, services
 from sunflower.hmis.forms_services import CurrentLivingSituationForm, MoveInForm, ServiceForm
 from sunflower.hmis.sections import Section
@@ -36,12 +37,6 @@ def _editable_household(user, enrollment):
     )
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 def _back(enrollment, anchor: str):
@@ -77,7 +72,7 @@ def service_new(request, pk: int):
                     **form.details(),
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_validation_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -140,7 +135,7 @@ def cls_new(request, pk: int):
                     **form.details(),
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_validation_errors(form, error)
             else:
                 messages.success(request, _("Current living situation recorded."))
                 return _back(enrollment, "living-situations-heading")
@@ -180,7 +175,7 @@ def move_in_edit(request, pk: int):
                 try:
                     changed = move_in.record_move_in(request.user, enrollment, date)
                 except ValidationError as error:
-                    _add_errors(form, error)
+                    add_validation_errors(form, error)
                 else:
                     messages.success(
                         request,

@@ -313,3 +313,15 @@ def test_assessment_keeps_its_tool_version(ces):
     assert CesAssessment.objects.get(pk=record.pk).tool_version.definition["bands"][0][
         "label"
     ] == "Lower needs"
+
+
+def test_daily_task_inactivates_households_without_contact(ces):
+    from sunflower.ces.tasks import recompute_lists
+
+    entry = ces.assess(ces.household()).entry
+    ListEntry.objects.filter(pk=entry.pk).update(
+        last_contact_on=timezone.localdate() - dt.timedelta(days=120)
+    )
+    assert recompute_lists.delay().get() == {"ranked": 0, "inactivated": 1}
+    entry.refresh_from_db()
+    assert entry.status == ListEntry.Status.INACTIVE

@@ -242,3 +242,17 @@ def test_intake_refuses_a_future_start_and_saves_nothing(client, signed):
 def test_vsp_cannot_enter_a_household(client, signed):
     _login(client, signed.vsp_user)
     assert client.get(reverse("ces_intake")).status_code == 403
+
+
+def test_coordinator_recomputes_only_their_region(client, signed):
+    ces = signed
+    entry = ces.assess(ces.household()).entry
+    ListEntry.objects.filter(pk=entry.pk).update(rank=None)
+    _login(client, ces.coordinator)
+    response = client.post(reverse("ces_recompute", args=[ces.region.pk]))
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert entry.rank == 1
+    assert client.post(reverse("ces_recompute", args=[ces.other_region.pk])).status_code == 403
+    _login(client, ces.access_point_user)
+    assert client.post(reverse("ces_recompute", args=[ces.region.pk])).status_code == 403

@@ -58,3 +58,22 @@ def page(browser):
 def artifacts_dir() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+
+@pytest.fixture
+def screenshot_taker(artifacts_dir):
+    """`screenshot_taker("area", numbers)` returns `shot(page, "step")`, which saves
+    test-artifacts/e2e/area/NN-step.png, numbered by `numbers` (the module's itertools.count,
+    so a module's screenshots are numbered in the order taken)."""
+
+    def taker(area: str, numbers):
+        folder = artifacts_dir / area
+        folder.mkdir(parents=True, exist_ok=True)
+
+        def shot(page, name: str) -> None:
+            page.screenshot(path=str(folder / f"{next(numbers):02d}-{name}.png"), full_page=True)
+
+        return shot
+
+    return taker

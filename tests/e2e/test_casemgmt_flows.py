@@ -32,16 +32,9 @@ _shot_numbers = itertools.count(1)
 
 
 @pytest.fixture
-def shots(artifacts_dir):
+def shots(screenshot_taker):
     """`shot(page, "step")` saves test-artifacts/e2e/casemgmt/NN-step.png, numbered in order."""
-    folder = artifacts_dir / "casemgmt"
-    folder.mkdir(parents=True, exist_ok=True)
-
-    def shot(page, name: str) -> None:
-        number = next(_shot_numbers)
-        page.screenshot(path=str(folder / f"{number:02d}-{name}.png"), full_page=True)
-
-    return shot
+    return screenshot_taker("casemgmt", _shot_numbers)
 
 
 @pytest.fixture

@@ -28,14 +28,8 @@ _shot_numbers = itertools.count(1)
 
 
 @pytest.fixture
-def shots(artifacts_dir):
-    folder = artifacts_dir / "ces"
-    folder.mkdir(parents=True, exist_ok=True)
-
-    def shot(page, name: str) -> None:
-        page.screenshot(path=str(folder / f"{next(_shot_numbers):02d}-{name}.png"), full_page=True)
-
-    return shot
+def shots(screenshot_taker):
+    return screenshot_taker("ces", _shot_numbers)
 
 
 @pytest.fixture
