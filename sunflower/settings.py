@@ -156,6 +156,8 @@ CELERY_ACCEPT_CONTENT = ["json"]
 # deadline; beat checks every 15 minutes (`sunflower ces_deadlines` does the same by hand).
 CES_REFERRAL_DECISION_DAYS = int(os.environ.get("CES_REFERRAL_DECISION_DAYS", "3"))
 CES_REFERRAL_REMINDER_HOURS = int(os.environ.get("CES_REFERRAL_REMINDER_HOURS", "24"))
+# Put in front of the links in notification e-mails (the in-app notification links alone).
+SITE_URL = os.environ.get("SITE_URL", "")
 CELERY_BEAT_SCHEDULE = {
     "ces-referral-deadlines": {
         "task": "sunflower.ces.check_referral_deadlines",

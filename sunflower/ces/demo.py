@@ -67,11 +67,11 @@ def _county_of(project, counties_by_fips):
 def load_ces_demo(today: dt.date | None = None) -> CesDemoSummary:
     from sunflower.accounts.demo import DEMO_DOMAIN, LEAD_NAME
     from sunflower.accounts.models import User
-    from sunflower.ces.assessments import ensure_default_tools
+    from sunflower.ces.setup import ensure_ces_setup
 
     summary = CesDemoSummary()
     today = today or timezone.localdate()
-    ensure_default_tools()
+    ensure_ces_setup()
     admin = User.objects.filter(email=f"hmis-admin@{DEMO_DOMAIN}", is_active=True).first()
     if admin is None:
         return summary

@@ -18,6 +18,8 @@ urlpatterns = [
     path("ces/households/<int:pk>/", views.entry_detail, name="ces_entry"),
     path("ces/households/<int:pk>/restore/", views.restore_entry, name="ces_restore"),
     path("ces/households/new-survivor/", views.new_deidentified, name="ces_new_deidentified"),
+    path("ces/households/<int:pk>/survivor/", views.edit_deidentified,
+         name="ces_edit_deidentified"),
     path("ces/openings/", views.openings, name="ces_openings"),
     path("ces/openings/new/", views.new_opening, name="ces_new_opening"),
     path("ces/openings/<int:pk>/", views.opening_detail, name="ces_opening"),

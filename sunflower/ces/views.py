@@ -401,6 +401,8 @@ def entry_detail(request, pk: int):
             ],
             "may_refer": may_refer,
             "may_restore": can(request.user, Action.CES_ASSESS_AND_REFER, entry),
+            "may_keep": entry.is_deidentified
+            and can(request.user, Action.MANAGE_DEIDENTIFIED_HOUSEHOLDS, entry),
         },
     )
 
@@ -760,3 +762,29 @@ def intake(request):
         {"form": form, "ces_form": ces_form, "matches": matches,
          "form_action": request.path},
     )
+
+
+@agreement_required
+@require_http_methods(["GET", "POST"])
+def edit_deidentified(request, pk: int):
+    """The VSP keeps its survivor household current: its facts (saving counts as contact), or
+    takes it off the list."""
+    entry = get_object_or_404(ListEntry, pk=pk, client__isnull=True)
+    require(request.user, Action.MANAGE_DEIDENTIFIED_HOUSEHOLDS, entry)
+    if request.method == "POST" and request.POST.get("remove") == "1":
+        entry.status = ListEntry.Status.REMOVED
+        entry.save(update_fields=["status", "updated_at"])
+        prioritization.recompute(entry.region, "survivor household removed by its VSP")
+        messages.success(request, _("The household is off the list."))
+        return redirect("ces")
+    form = DeidentifiedForm(request.POST or None, instance=entry)
+    if request.method == "POST" and form.is_valid():
+        entry = form.save(commit=False)
+        entry.last_contact_on = timezone.localdate()
+        if entry.status == ListEntry.Status.INACTIVE:
+            entry.status, entry.inactive_since = ListEntry.Status.ACTIVE, None
+        entry.save()
+        prioritization.recompute(entry.region, "survivor household updated by its VSP")
+        messages.success(request, _("Saved."))
+        return redirect("ces_entry", pk=entry.pk)
+    return render(request, "ces/deidentified_form.html", {"form": form, "entry": entry})

@@ -649,3 +649,23 @@ def test_the_ces_demo_loader_does_nothing_without_demo_logins(ces):
 
     summary = load_ces_demo()
     assert (summary.access_points, summary.assessments, summary.signatures) == (0, 0, 0)
+
+
+def test_ces_setup_gives_a_coc_without_regions_one_list_and_is_idempotent(db):
+    from django.core.management import call_command
+
+    from sunflower.ces.models import AssessmentTool
+    from sunflower.ces.setup import ensure_ces_setup
+    from sunflower.geo.models import ContinuumOfCare, Region
+
+    johnson = ContinuumOfCare.objects.create(code="KS-905", name="Test County CoC", served=True)
+    neighbour = ContinuumOfCare.objects.create(code="KS-906", name="Neighbour", served=False)
+    first = ensure_ces_setup()
+    assert "KS-905 Test County CoC (whole CoC)" in first.regions_created
+    assert Region.objects.filter(coc=johnson).count() == 1
+    assert not Region.objects.filter(coc=neighbour).exists()
+    assert set(AssessmentTool.objects.values_list("slug", flat=True)) >= {"housing-needs",
+                                                                          "prevention"}
+    call_command("ces_setup")
+    assert Region.objects.filter(coc=johnson).count() == 1
+    assert ensure_ces_setup().regions_created == []

@@ -256,3 +256,34 @@ def test_coordinator_recomputes_only_their_region(client, signed):
     assert client.post(reverse("ces_recompute", args=[ces.other_region.pk])).status_code == 403
     _login(client, ces.access_point_user)
     assert client.post(reverse("ces_recompute", args=[ces.region.pk])).status_code == 403
+
+
+def test_only_its_vsp_updates_or_removes_a_survivor_household(client, signed):
+    from sunflower.accounts.roles import Role
+    from sunflower.accounts.testing import create_user_with_role
+    from sunflower.ces.testing import sign_agreement
+    from sunflower.hmis.testing import make_organization
+
+    ces = signed
+    entry = ListEntry.objects.create(
+        region=ces.region, vsp_organization=ces.vsp_agency, alias="Blue Heron",
+        household_type="adults", score=10, last_contact_on=timezone.localdate(),
+    )
+    url = reverse("ces_edit_deidentified", args=[entry.pk])
+    other_vsp = create_user_with_role(
+        "other-vsp@example.org", Role.VICTIM_SERVICE_PROVIDER, "pw-long-enough-1",
+        organization=make_organization(victim_service_provider=1),
+    )
+    sign_agreement(other_vsp)
+    for outsider in (other_vsp, ces.admin, ces.coordinator):
+        _login(client, outsider)
+        assert client.get(url).status_code == 403
+    _login(client, ces.vsp_user)
+    response = client.post(url, {"alias": "Blue Heron", "region": ces.region.pk,
+                                 "household_type": "adults", "household_size": 1,
+                                 "score": 22, "days_homeless": 10})
+    entry.refresh_from_db()
+    assert response.status_code == 302 and entry.score == 22 and entry.rank == 1
+    client.post(url, {"remove": "1"})
+    entry.refresh_from_db()
+    assert entry.status == ListEntry.Status.REMOVED and entry.rank is None
