@@ -115,8 +115,9 @@ def assess(
     from sunflower.ces.prioritization import recompute
     from sunflower.hmis.models import Assessment, AssessmentQuestions, AssessmentResults
 
-    if (enrollment is None) == (entry is None or not entry.is_deidentified):
-        raise ValueError("assess an HMIS enrollment or a de-identified entry, not both")
+    deidentified = entry is not None and entry.is_deidentified
+    if (enrollment is not None) == deidentified:
+        raise ValueError("assess an HMIS enrollment or a de-identified entry: exactly one")
     definition = tool_version.definition
     scored = tools.score(definition, answers)
     purpose = tool_version.tool.purpose

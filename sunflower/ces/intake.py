@@ -16,7 +16,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from sunflower.accounts.policy import CE_PROJECT_TYPE, Action, require
-from sunflower.hmis import vocabulary as hud
 
 HEAD_OF_HOUSEHOLD = 1
 
@@ -36,8 +35,8 @@ def start_ces_household(user, ce_project, client_values: dict, entry_date: dt.da
     """Create the client and its CE enrollment (head of household). Raises PermissionDenied
     or ValidationError, saving nothing."""
     from sunflower.accounts.actions import hmis_user_for
-    from sunflower.hmis.intake import enrollment_coc_choices
-    from sunflower.hmis.models import Client, Enrollment
+    from sunflower.hmis.intake import enrollment_coc_choices, save_new_enrollment
+    from sunflower.hmis.models import Client
 
     if ce_project.project_type != CE_PROJECT_TYPE:
         raise ValidationError({"ce_project": ["Choose a Coordinated Entry project."]})
@@ -57,14 +56,8 @@ def start_ces_household(user, ce_project, client_values: dict, entry_date: dt.da
     client.full_clean()
     client.user = hmis_user
     client.save()
-    enrollment = Enrollment(
-        client=client, project=ce_project, entry_date=entry_date,
-        household_id=uuid.uuid4().hex, relationship_to_hoh=HEAD_OF_HOUSEHOLD,
-        enrollment_coc=enrollment_coc,
-        # 3.08 is answered in the intake form; until then it is "not collected".
-        disabling_condition=hud.NoYesReasonsForMissingData.DATA_NOT_COLLECTED,
+    enrollment = save_new_enrollment(
+        client, ce_project, entry_date, uuid.uuid4().hex, HEAD_OF_HOUSEHOLD, enrollment_coc,
+        hmis_user,
     )
-    enrollment.full_clean()
-    enrollment.user = hmis_user
-    enrollment.save()
     return enrollment

@@ -104,12 +104,13 @@ def validate_rules(rules) -> list[dict]:
 
 def rules_for(region) -> PrioritizationRules | None:
     """The region's own rules, else its CoC's, else None (the defaults apply)."""
+    from django.db.models import Q
+
     found = {
         r.region_id: r
-        for r in PrioritizationRules.objects.filter(coc_id=region.coc_id).filter(
-            region__isnull=True
+        for r in PrioritizationRules.objects.filter(
+            Q(region=region) | Q(coc_id=region.coc_id, region__isnull=True)
         )
-        | PrioritizationRules.objects.filter(region=region)
     }
     return found.get(region.pk) or found.get(None)
 

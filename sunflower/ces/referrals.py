@@ -63,11 +63,11 @@ class ReferralConflict(ValidationError):
 
 
 def decision_days() -> int:
-    return int(getattr(settings, "CES_REFERRAL_DECISION_DAYS", 3))
+    return settings.CES_REFERRAL_DECISION_DAYS
 
 
 def reminder_hours() -> int:
-    return int(getattr(settings, "CES_REFERRAL_REMINDER_HOURS", 24))
+    return settings.CES_REFERRAL_REMINDER_HOURS
 
 
 def may_refer(user, entry: ListEntry) -> bool:
@@ -263,7 +263,6 @@ def enroll(user, referral: Referral, entry_date: dt.date) -> Referral:
             project_id=ce.project_id, household_id=ce.household_id
         ).order_by("id")
     ]
-    members.sort(key=lambda m: m.relationship_to_hoh != 1)  # head of household first
     enrollments = enroll_household(
         user, referral.opening.project, members, entry_date, ce.enrollment_coc
     )
@@ -385,6 +384,13 @@ class AgencyDecisions:
     late: int  # decided after the deadline, or still pending past it
 
 
+def _is_late(referral: Referral, now) -> bool:
+    """Decided after its deadline, or still pending past it."""
+    if referral.decided_at is not None:
+        return referral.decided_at > referral.decision_due
+    return referral.status == Referral.Status.PENDING and now > referral.decision_due
+
+
 def decision_report(queryset, now=None) -> list[AgencyDecisions]:
     """Time from referral to the agency's decision, per receiving agency."""
     now = now or timezone.now()
@@ -399,11 +405,7 @@ def decision_report(queryset, now=None) -> list[AgencyDecisions]:
             (r.decided_at - r.referred_at).total_seconds() / 3600
             for r in referrals if r.decided_at is not None
         ]
-        late = sum(
-            1 for r in referrals
-            if (r.decided_at or (now if r.status == Referral.Status.PENDING else None))
-            and (r.decided_at or now) > r.decision_due
-        )
+        late = sum(1 for r in referrals if _is_late(r, now))
         report.append(
             AgencyDecisions(
                 organization=name,

@@ -141,21 +141,36 @@ def enroll_household(
     with transaction.atomic():
         hmis_user = hmis_user_for(user)
         for pk, member in ordered:
-            enrollment = Enrollment(
-                client=visible[pk],
-                project=project,
-                entry_date=entry_date,
-                household_id=household_id,
-                relationship_to_hoh=member.relationship_to_hoh,
-                enrollment_coc=enrollment_coc,
-                # 3.08 is answered in the intake form; until then it is "not collected".
-                disabling_condition=hud.NoYesReasonsForMissingData.DATA_NOT_COLLECTED,
+            created.append(
+                save_new_enrollment(
+                    visible[pk], project, entry_date, household_id,
+                    member.relationship_to_hoh, enrollment_coc, hmis_user,
+                )
             )
-            enrollment.full_clean()
-            enrollment.user = hmis_user
-            enrollment.save()
-            created.append(enrollment)
     return created
+
+
+def save_new_enrollment(
+    client, project, entry_date, household_id, relationship_to_hoh, enrollment_coc, hmis_user
+):
+    """Validate and save one enrollment as Sunflower starts it (the callers check the policy
+    and the household rules)."""
+    from sunflower.hmis.models import Enrollment
+
+    enrollment = Enrollment(
+        client=client,
+        project=project,
+        entry_date=entry_date,
+        household_id=household_id,
+        relationship_to_hoh=relationship_to_hoh,
+        enrollment_coc=enrollment_coc,
+        # 3.08 is answered in the intake form; until then it is "not collected".
+        disabling_condition=hud.NoYesReasonsForMissingData.DATA_NOT_COLLECTED,
+    )
+    enrollment.full_clean()
+    enrollment.user = hmis_user
+    enrollment.save()
+    return enrollment
 
 
 INTAKE_FIELDS = (
