@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "sunflower.consent",
     "sunflower.chronic",
     "sunflower.ces",
+    "sunflower.reports",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""APR questions q17_q21."""

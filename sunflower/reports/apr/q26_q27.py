@@ -1,0 +1,1 @@
+"""APR questions q26_q27."""

@@ -1,0 +1,103 @@
+"""Which questions make up which report, and running a report.
+
+A question is a function ``(ctx: ReportContext) -> Table`` registered with
+``@question("Q5a", "apr", "caper")``: the CAPER reuses the APR's function wherever HUD's
+specs say the question is the same, and registers its own where they differ.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .frames import HmisFrames
+from .params import ReportParams
+from .table import Table
+from .universe import ReportContext
+
+QuestionFunction = Callable[[ReportContext], Table]
+
+
+@dataclass(frozen=True)
+class ReportKind:
+    slug: str
+    title: str
+    package: str  # imported to register the report's questions
+
+
+REPORT_KINDS = {
+    "apr": ReportKind("apr", "CoC Annual Performance Report (APR) FY2026", "sunflower.reports.apr"),
+    "caper": ReportKind("caper", "ESG CAPER FY2026", "sunflower.reports.caper"),
+}
+
+_QUESTIONS: dict[str, dict[str, QuestionFunction]] = {}
+
+
+def question(name: str, *reports: str):
+    def register(function: QuestionFunction) -> QuestionFunction:
+        for report in reports:
+            _QUESTIONS.setdefault(report, {})[name] = function
+        function.question_name = name
+        return function
+
+    return register
+
+
+def question_sort_key(name: str):
+    """Q4a < Q5a < Q6a < ... < Q13a1 < Q13a2 < Q22a1 < Q27m (HUD's order)."""
+    match = re.match(r"Q(\d+)([a-z]*)(\d*)", name)
+    number, letters, sub = match.groups() if match else (999, name, "")
+    return (int(number), letters, int(sub or 0))
+
+
+def questions_of(report: str) -> dict[str, QuestionFunction]:
+    if report not in REPORT_KINDS:
+        raise KeyError(f"unknown report {report!r}; known: {', '.join(REPORT_KINDS)}")
+    importlib.import_module(REPORT_KINDS[report].package)
+    registered = _QUESTIONS.get(report, {})
+    return {name: registered[name] for name in sorted(registered, key=question_sort_key)}
+
+
+@dataclass
+class ReportResult:
+    report: str
+    params: ReportParams
+    tables: dict[str, Table]
+    seconds: dict[str, float] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def run_report(
+    report: str,
+    frames: HmisFrames,
+    params: ReportParams,
+    progress: Callable[[int, int, str], None] | None = None,
+    only: set[str] | None = None,
+) -> ReportResult:
+    """Run every question of ``report``; ``progress(done, total, question)`` after each."""
+    questions = questions_of(report)
+    if only:
+        questions = {name: fn for name, fn in questions.items() if name in only}
+    ctx = ReportContext(frames, params)
+    result = ReportResult(report, params, {})
+    started = time.perf_counter()
+    ctx.served  # noqa: B018 - the shared universe, timed on its own
+    result.seconds["universe"] = time.perf_counter() - started
+    for done, (name, function) in enumerate(questions.items(), start=1):
+        began = time.perf_counter()
+        table = function(ctx)
+        table.name = name
+        result.tables[name] = table
+        result.seconds[name] = time.perf_counter() - began
+        if progress:
+            progress(done, len(questions), name)
+    return result
+
+
+def run_on_csv(report: str, folder, params: ReportParams, **kwargs) -> ReportResult:
+    from .frames import from_csv_folder
+
+    return run_report(report, from_csv_folder(folder), params, **kwargs)

@@ -1,0 +1,236 @@
+"""The report universe and the concepts every HUD report shares, written once.
+
+``ReportContext`` holds the typed frames and the parameters and derives, lazily:
+
+* ``enrollments``: every enrollment in the selected projects active in the period
+  (entry on or before the end, no exit or an exit on or after the start), with its exit
+  and project joined. An exit after the report end is not an exit for the report.
+* ``served``: one row per client, the client's latest such enrollment (HUD's "most recent
+  enrollment in the report"), with age, household type, HoH dates, leaver/stayer and
+  chronic status at entry joined. Most APR/CAPER questions count rows of this frame.
+
+Column names: HUD's own for HUD columns; snake_case for derived ones.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+import polars as pl
+
+from .frames import HmisFrames
+from .params import ReportParams
+
+ADULT = "adult"
+CHILD = "child"
+# Age unknown, split as HUD's tables do.
+AGE_DK_PNTA = "dk_pnta"
+AGE_NOT_COLLECTED = "not_collected"
+
+ADULTS_ONLY = "adults_only"
+ADULTS_AND_CHILDREN = "adults_and_children"
+CHILDREN_ONLY = "children_only"
+UNKNOWN_HOUSEHOLD = "unknown"
+
+# Age bands of Q11 (age at the later of project start and report start).
+AGE_BANDS = [
+    (0, 4, "Under 5"),
+    (5, 12, "5 - 12"),
+    (13, 17, "13 - 17"),
+    (18, 24, "18 - 24"),
+    (25, 34, "25 - 34"),
+    (35, 44, "35 - 44"),
+    (45, 54, "45 - 54"),
+    (55, 64, "55 - 64"),
+    (65, 200, "65+"),
+]
+
+
+def full_years(start: pl.Expr, end: pl.Expr) -> pl.Expr:
+    """Whole years from ``start`` to ``end`` (an age on a date)."""
+    years = end.dt.year() - start.dt.year()
+    before_birthday = (end.dt.month() < start.dt.month()) | (
+        (end.dt.month() == start.dt.month()) & (end.dt.day() < start.dt.day())
+    )
+    return (years - before_birthday.cast(pl.Int64)).cast(pl.Int64)
+
+
+def days_between(start: pl.Expr, end: pl.Expr) -> pl.Expr:
+    return (end - start).dt.total_days().cast(pl.Int64)
+
+
+class ReportContext:
+    def __init__(self, frames: HmisFrames, params: ReportParams):
+        self.frames = frames
+        self.params = params
+
+    # --- projects -------------------------------------------------------------------------
+    @cached_property
+    def projects(self) -> pl.DataFrame:
+        projects = self.frames["Project"]
+        if self.params.project_ids:
+            projects = projects.filter(pl.col("ProjectID").is_in(list(self.params.project_ids)))
+        elif self.params.coc:
+            in_coc = self.frames["ProjectCoC"].filter(pl.col("CoCCode") == self.params.coc)
+            projects = projects.filter(pl.col("ProjectID").is_in(in_coc["ProjectID"].implode()))
+        return projects
+
+    # --- enrollments ----------------------------------------------------------------------
+    @cached_property
+    def enrollments(self) -> pl.DataFrame:
+        start, end = self.params.start, self.params.end
+        exits = (
+            self.frames["Exit"]
+            .drop("PersonalID")
+            .rename(
+                {
+                    "DateCreated": "exit_DateCreated",
+                    "DateUpdated": "exit_DateUpdated",
+                    "UserID": "exit_UserID",
+                    "DateDeleted": "exit_DateDeleted",
+                    "ExportID": "exit_ExportID",
+                }
+            )
+        )
+        projects = self.projects.select("ProjectID", "ProjectType", "ProjectName", "RRHSubType")
+        enrollments = (
+            self.frames["Enrollment"]
+            .join(projects, on="ProjectID", how="inner")
+            .join(exits, on="EnrollmentID", how="left")
+            .with_columns(
+                # An exit after the report end is not an exit for this report.
+                ExitDate=pl.when(pl.col("ExitDate") <= end).then(pl.col("ExitDate")),
+            )
+            .filter(
+                (pl.col("EntryDate") <= end)
+                & (pl.col("ExitDate").is_null() | (pl.col("ExitDate") >= start))
+            )
+        )
+        clients = self.frames["Client"]
+        date_for_age = pl.max_horizontal(pl.col("EntryDate"), pl.lit(start))
+        enrollments = enrollments.join(
+            clients.select("PersonalID", "DOB", "DOBDataQuality"), on="PersonalID", how="left"
+        ).with_columns(
+            age=pl.when(pl.col("DOB").is_not_null() & (pl.col("DOB") <= date_for_age)).then(
+                full_years(pl.col("DOB"), date_for_age)
+            ),
+        )
+        enrollments = enrollments.with_columns(
+            age_group=pl.when(pl.col("age") >= 18)
+            .then(pl.lit(ADULT))
+            .when(pl.col("age") < 18)
+            .then(pl.lit(CHILD))
+            .when(pl.col("DOBDataQuality").is_in([8, 9]))
+            .then(pl.lit(AGE_DK_PNTA))
+            .otherwise(pl.lit(AGE_NOT_COLLECTED)),
+        )
+        return self._with_household(enrollments)
+
+    def _with_household(self, enrollments: pl.DataFrame) -> pl.DataFrame:
+        """Household type and the HoH's dates, from every member in the report."""
+        hoh = pl.col("RelationshipToHoH") == 1
+        housing = pl.col("ProjectType").is_in([3, 13])
+        households = enrollments.group_by("HouseholdID").agg(
+            has_adult=(pl.col("age_group") == ADULT).any(),
+            has_child=(pl.col("age_group") == CHILD).any(),
+            has_unknown=pl.col("age_group").is_in([AGE_DK_PNTA, AGE_NOT_COLLECTED]).any(),
+            hoh_move_in_date=pl.col("MoveInDate").filter(hoh & housing).min(),
+            hoh_date_to_street=pl.col("DateToStreetESSH").filter(hoh).min(),
+            hoh_entry_date=pl.col("EntryDate").filter(hoh).min(),
+            oldest_age=pl.col("age").max(),
+            has_child_of_hoh=((pl.col("age") < 18) & (pl.col("RelationshipToHoH") == 2)).any(),
+        )
+        households = households.with_columns(
+            household_type=pl.when(pl.col("has_adult") & pl.col("has_child"))
+            .then(pl.lit(ADULTS_AND_CHILDREN))
+            .when(pl.col("has_unknown"))
+            .then(pl.lit(UNKNOWN_HOUSEHOLD))
+            .when(pl.col("has_adult"))
+            .then(pl.lit(ADULTS_ONLY))
+            .otherwise(pl.lit(CHILDREN_ONLY)),
+            youth_household=(pl.col("oldest_age") <= 24) & (pl.col("oldest_age") >= 0),
+        ).drop("has_adult", "has_child", "has_unknown")
+        return enrollments.join(households, on="HouseholdID", how="left")
+
+    # --- one row per client ---------------------------------------------------------------
+    @cached_property
+    def served(self) -> pl.DataFrame:
+        """Each client's latest enrollment in the report, with everything derived."""
+        latest = self.enrollments.sort(
+            ["PersonalID", "EntryDate", "EnrollmentID"], descending=[False, True, True]
+        ).unique("PersonalID", keep="first", maintain_order=True)
+        client_columns = [
+            c for c in self.frames["Client"].columns if c not in ("DOB", "DOBDataQuality")
+        ]
+        served = latest.join(
+            self.frames["Client"]
+            .select(client_columns)
+            .rename(
+                {
+                    "DateCreated": "client_DateCreated",
+                    "DateUpdated": "client_DateUpdated",
+                    "UserID": "client_UserID",
+                    "DateDeleted": "client_DateDeleted",
+                    "ExportID": "client_ExportID",
+                }
+            ),
+            on="PersonalID",
+            how="left",
+        )
+        move_in = pl.col("hoh_move_in_date")
+        served = served.with_columns(
+            # HUD: the HoH's move-in applies to the household; a member who entered after it
+            # is housed from their own entry.
+            move_in_date_adj=pl.when(
+                move_in.is_not_null()
+                & (pl.col("ExitDate").is_null() | (move_in <= pl.col("ExitDate")))
+            ).then(
+                pl.when(
+                    (move_in >= pl.col("EntryDate"))
+                    & (pl.col("DOB").is_null() | (move_in >= pl.col("DOB")))
+                )
+                .then(move_in)
+                .otherwise(pl.col("EntryDate"))
+            ),
+            leaver=pl.col("ExitDate").is_not_null(),
+            stayer=pl.col("ExitDate").is_null(),
+            is_adult=pl.col("age_group") == ADULT,
+            is_child=pl.col("age_group") == CHILD,
+            is_hoh=pl.col("RelationshipToHoH") == 1,
+            veteran=(pl.col("age_group") != CHILD) & (pl.col("VeteranStatus") == 1),
+            youth=pl.col("youth_household") & (pl.col("age") >= 12),
+            detailed_age_group=age_band(),
+        )
+        served = served.with_columns(
+            adult_or_hoh=pl.col("is_adult") | pl.col("is_hoh"),
+            days_in_project=days_between(
+                pl.col("EntryDate"),
+                pl.coalesce(pl.col("ExitDate"), pl.lit(self.params.day_after_end)),
+            ),
+        )
+        from .chronic import chronic_at_entry
+
+        return served.join(chronic_at_entry(self, served), on="EnrollmentID", how="left")
+
+    @cached_property
+    def served_dq(self) -> pl.DataFrame:
+        """``served`` without street-outreach clients not engaged by the report end (HUD's
+        rule for the data-quality columns and questions)."""
+        return self.served.filter(
+            (pl.col("ProjectType") != 4)
+            | (
+                pl.col("DateOfEngagement").is_not_null()
+                & (pl.col("DateOfEngagement") <= self.params.end)
+            )
+        )
+
+
+def age_band() -> pl.Expr:
+    expr = pl.when(pl.lit(False)).then(pl.lit(None, dtype=pl.String))
+    for low, high, label in AGE_BANDS:
+        expr = expr.when((pl.col("age") >= low) & (pl.col("age") <= high)).then(pl.lit(label))
+    return (
+        expr.when(pl.col("age_group") == AGE_DK_PNTA)
+        .then(pl.lit("Client Doesn't Know/Prefers Not To Answer"))
+        .otherwise(pl.lit("Data Not Collected"))
+    )
