@@ -3,4 +3,13 @@
 Each module holds a group of questions; importing this package registers them.
 """
 
-from . import q04_q09, q10_q16, q17_q21, q22_q23, q24_q25, q26_q27  # noqa: F401
+from . import (  # noqa: F401
+    q04_q09,
+    q06_q09,
+    q10_q15,
+    q16_q21,
+    q22,
+    q23_destinations,
+    q24_q26,
+    q27,
+)

@@ -3,4 +3,4 @@ CAPER's own (Q22a2, Q22d, Q24a)."""
 
 from sunflower.reports import apr  # noqa: F401  (registers the shared questions)
 
-from . import questions  # noqa: F401
+from . import q22, q24a  # noqa: F401

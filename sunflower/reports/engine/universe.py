@@ -212,6 +212,19 @@ class ReportContext:
 
         return served.join(chronic_at_entry(self, served), on="EnrollmentID", how="left")
 
+    def subset(self, predicate: pl.Expr) -> ReportContext:
+        """The same report restricted to the clients of ``served`` for whom ``predicate``
+        holds (e.g. youth for Q27, veterans for Q25): their enrollments, rows and DQ rows.
+        Household types and HoH dates stay those of the whole report."""
+        served = self.served.filter(predicate)
+        kept = served["PersonalID"].implode()
+        narrowed = ReportContext(self.frames, self.params)
+        narrowed.__dict__["projects"] = self.projects
+        narrowed.__dict__["enrollments"] = self.enrollments.filter(pl.col("PersonalID").is_in(kept))
+        narrowed.__dict__["served"] = served
+        narrowed.__dict__["served_dq"] = self.served_dq.filter(pl.col("PersonalID").is_in(kept))
+        return narrowed
+
     @cached_property
     def served_dq(self) -> pl.DataFrame:
         """``served`` without street-outreach clients not engaged by the report end (HUD's

@@ -1,0 +1,1 @@
+"""APR questions (q06_q09)."""

@@ -1,0 +1,1 @@
+"""APR questions (q10_q15)."""

@@ -1,1 +1,0 @@
-"""APR questions q10_q16."""

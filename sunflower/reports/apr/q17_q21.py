@@ -1,1 +1,0 @@
-"""APR questions q17_q21."""

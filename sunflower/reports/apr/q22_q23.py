@@ -1,1 +1,0 @@
-"""APR questions q22_q23."""

@@ -1,1 +1,0 @@
-"""APR questions q24_q25."""

@@ -1,0 +1,1 @@
+"""APR questions (q24_q26)."""

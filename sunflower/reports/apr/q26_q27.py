@@ -1,1 +1,0 @@
-"""APR questions q26_q27."""

@@ -1,0 +1,1 @@
+"""CAPER-only questions (q22)."""

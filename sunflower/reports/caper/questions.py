@@ -1,1 +1,0 @@
-"""CAPER-only questions."""
