@@ -7,6 +7,7 @@ urlpatterns = [
     path("audit/", include("sunflower.audit.urls")),
     path("interchange/", include("sunflower.interchange.urls")),
     path("duplicates/", include("sunflower.dedup.urls")),
+    path("reports/", include("sunflower.reports.urls")),
     path("", include("sunflower.hmis.urls")),
     path("", include("sunflower.hmis.urls_client")),
     path("", include("sunflower.hmis.urls_enrollment")),

@@ -70,7 +70,7 @@ FEATURES: tuple[Feature, ...] = (
     Feature(
         "reports",
         _("Reports"),
-        "reports",
+        "reports:index",
         Action.RUN_PROGRAM_REPORTS,
         _("HUD and CoC reporting: APR, CAPER, CE APR, SPM, data quality, PIT/HIC, LSA"),
     ),

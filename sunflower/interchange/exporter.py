@@ -1002,3 +1002,9 @@ def _write_users(text, spec: _FileSpec, users: set[int], file_name: str, progres
     if progress is not None:
         progress(file_name, count)
     return count
+
+
+# Public names for the report engine (sunflower/reports/engine/database.py), which reads the
+# same selection of records as an export of the same parameters, straight into data frames.
+select_projects = _select_projects
+ExportSelection = _Selection

@@ -1,1 +1,915 @@
-"""APR questions (q06_q09)."""
+"""APR/CAPER Q6a–Q6f (data quality), Q7b (persons on the PIT dates), Q8a/Q8b (households
+served and on the PIT dates), Q9a/Q9b (street outreach contacts and engagements).
+
+Every data-quality question counts the DQ universe (``ctx.served_dq``: street-outreach
+clients count only once engaged); its rates divide by the matching Q5a "Count of Clients for
+DQ" row. The questions exist, unchanged, in both the APR and the CAPER.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from sunflower.reports.engine import HOUSEHOLD_COLUMNS, ReportContext, Table, count_grid, question
+from sunflower.reports.engine.table import RATE, add_members, rate
+
+APR_AND_CAPER = ("apr", "caper")
+
+DK_PNTA = [8, 9]
+RACE_COLUMNS = [
+    "AmIndAKNative",
+    "Asian",
+    "BlackAfAmerican",
+    "HispanicLatinao",
+    "MidEastNAfrican",
+    "NativeHIPacific",
+    "White",
+]
+ES_NBN, STREET_OUTREACH = 1, 4
+PSH, RRH = 3, 13
+
+
+# --- shared helpers ---------------------------------------------------------------------------
+
+
+def _dq_counts(ctx: ReportContext) -> dict[str, int]:
+    """The Q5a DQ-column counts that Q6 rates divide by."""
+    dq = ctx.served_dq
+    adult, hoh = pl.col("is_adult"), pl.col("is_hoh")
+    long_stay = pl.col("stayer") & (pl.col("days_in_project") >= 365) & (adult | hoh)
+    long_households = dq.filter(long_stay & hoh)["HouseholdID"].implode()
+    counts = dq.select(
+        total=pl.len(),
+        adults=adult.sum(),
+        children=pl.col("is_child").sum(),
+        leavers=pl.col("leaver").sum(),
+        adult_and_hoh_leavers=((adult | hoh) & pl.col("leaver")).sum(),
+        hoh=hoh.sum(),
+        child_and_unknown_hoh=(~adult & hoh).sum(),
+        long_stayers=(long_stay | (adult & pl.col("HouseholdID").is_in(long_households))).sum(),
+    ).row(0, named=True)
+    return {key: int(value or 0) for key, value in counts.items()}
+
+
+def _flag_table(
+    name: str,
+    frame: pl.DataFrame,
+    elements: list[tuple[str, pl.Expr, int]],
+    columns: tuple[str, str, str, str, str],
+) -> Table:
+    """One row per data element; ``flag`` says "dk", "missing", "issue" or null.
+
+    ``elements`` are (row label, flag expression, rate denominator); the Total column counts
+    clients with any flag (each client has at most one flag per element, as HUD's tables
+    take the first matching column).
+    """
+    dk_label, missing_label, issue_label, total_label, rate_label = columns
+    flagged = frame.with_columns(
+        [flag.alias(f"_flag{i}") for i, (_, flag, _) in enumerate(elements)]
+    )
+    rows = []
+    for i, (label, _, _) in enumerate(elements):
+        rows.append((label, pl.lit(True), i))
+    grid_columns = [
+        (dk_label, "dk"),
+        (missing_label, "missing"),
+        (issue_label, "issue"),
+        (total_label, None),
+    ]
+    table = Table(name, [c for c, _ in grid_columns] + [rate_label], [r for r, _, _ in rows])
+    members = []
+    for r, (label, _, i) in enumerate(rows):
+        flag = pl.col(f"_flag{i}")
+        for c, (_, value) in enumerate(grid_columns):
+            hit = flag.is_not_null() if value is None else (flag == value)
+            cell = flagged.filter(hit.fill_null(False))
+            table.set(r, c, cell["PersonalID"].n_unique())
+            members.append(
+                cell.select(
+                    pl.lit(r, pl.Int32).alias("row"),
+                    pl.lit(c, pl.Int32).alias("col"),
+                    pl.col("PersonalID").cast(pl.String),
+                    pl.col("EnrollmentID").cast(pl.String),
+                )
+            )
+        table.set(r, 4, rate(table.values[r][3], elements[i][2]), kind=RATE)
+    table.members = pl.concat(members)
+    return table
+
+
+def _flag(dk=None, missing=None, issue=None) -> pl.Expr:
+    """HUD's columns in order: the first that matches is the client's flag."""
+    expr = pl.when(pl.lit(False)).then(pl.lit(None, pl.String))
+    for value, condition in (("dk", dk), ("missing", missing), ("issue", issue)):
+        if condition is not None:
+            expr = expr.when(condition.fill_null(False)).then(pl.lit(value))
+    return expr.otherwise(pl.lit(None, pl.String))
+
+
+# --- Q6a: personally identifying information --------------------------------------------------
+
+
+def _ssn_is_invalid() -> pl.Expr:
+    """3.02 SSN accuracy rules: nine digits, no 000/666/9xx area, no 00 group, no 0000
+    serial, not one digit repeated, not a run of consecutive digits."""
+    ssn = pl.col("SSN")
+    digits = [ssn.str.slice(i, 1).cast(pl.Int64, strict=False) for i in range(9)]
+    steps = [(digits[i + 1] - digits[i]).abs() for i in range(8)]
+    ones = pl.sum_horizontal([(s == 1).cast(pl.Int64) for s in steps])
+    wraps = pl.sum_horizontal([s.is_in([8, 9]).cast(pl.Int64) for s in steps])
+    sequential = (ones == 8) | ((ones == 7) & (wraps == 1))
+    repeated = pl.concat_list([ssn.str.slice(i, 1) for i in range(9)]).list.n_unique() == 1
+    return (
+        ~ssn.str.contains(r"^[0-9]{9}$")
+        | ssn.str.starts_with("000")
+        | ssn.str.starts_with("666")
+        | ssn.str.starts_with("9")
+        | (ssn.str.slice(3, 2) == "00")
+        | (ssn.str.slice(5, 4) == "0000")
+        | repeated
+        | sequential
+    )
+
+
+@question("Q6a", *APR_AND_CAPER)
+def q6a(ctx: ReportContext) -> Table:
+    """Data quality: personally identifying information (3.01 Name, 3.02 SSN, 3.03 DOB,
+    3.04 Race and Ethnicity)."""
+    dq = ctx.served_dq
+    denominator = _dq_counts(ctx)["total"]
+    name_quality = pl.col("NameDataQuality")
+    ssn_quality = pl.col("SSNDataQuality")
+    dob, dob_quality = pl.col("DOB"), pl.col("DOBDataQuality")
+    no_race = pl.all_horizontal([pl.col(c).fill_null(0) != 1 for c in RACE_COLUMNS])
+    elements = [
+        (
+            "Name",
+            _flag(
+                dk=name_quality.is_in(DK_PNTA),
+                missing=(name_quality == 99)
+                | pl.col("FirstName").is_null()
+                | pl.col("LastName").is_null(),
+                issue=name_quality == 2,
+            ),
+        ),
+        (
+            "SSN",
+            _flag(
+                dk=ssn_quality.is_in(DK_PNTA),
+                missing=(ssn_quality == 99) | pl.col("SSN").is_null(),
+                issue=(ssn_quality == 2) | _ssn_is_invalid(),
+            ),
+        ),
+        (
+            "DOB",
+            _flag(
+                dk=dob_quality.is_in(DK_PNTA) & dob.is_null(),
+                missing=dob_quality.is_null() | ((dob_quality == 99) & dob.is_null()),
+                issue=(dob_quality == 2)
+                | (dob_quality.is_in([8, 9, 99]) & dob.is_not_null())
+                | (dob < dt.date(1915, 1, 1))
+                | (dob > pl.col("client_DateCreated").dt.date())
+                | ((dob >= pl.col("EntryDate")) & pl.col("adult_or_hoh")),
+            ),
+        ),
+        (
+            "Race",
+            _flag(
+                dk=pl.col("RaceNone").is_in(DK_PNTA),
+                missing=(pl.col("RaceNone") == 99) | no_race,
+            ),
+        ),
+    ]
+    table = _flag_table(
+        "Q6a",
+        dq,
+        [(label, flag, denominator) for label, flag in elements],
+        (
+            "Client Doesn't Know/Prefers Not To Answer",
+            "Information Missing",
+            "Data Issues",
+            "Total",
+            "% of Issue Rate",
+        ),
+    )
+    # Overall score: clients with any issue in any element; the other cells are greyed out
+    # in the spec and written as 0 in HUD's CSV.
+    flagged = dq.with_columns([flag.alias(label) for label, flag in elements])
+    any_issue = flagged.filter(
+        pl.any_horizontal([pl.col(label).is_not_null() for label, _ in elements])
+    )
+    table.rows.append("Overall Score")
+    table.values.append([0, 0, 0, any_issue["PersonalID"].n_unique(), None])
+    overall = len(table.rows) - 1
+    table.set(overall, 4, rate(table.values[overall][3], denominator), kind=RATE)
+    add_members(table, any_issue, overall, 3)
+    return table
+
+
+# --- Q6b: universal data elements -------------------------------------------------------------
+
+
+def _overlapping_enrollments(ctx: ReportContext, frame: pl.DataFrame) -> pl.Series:
+    """EnrollmentIDs that start inside an earlier stay of the same client in the same
+    project (3.10 Project Start Date data issue)."""
+    earlier = (
+        ctx.frames["Enrollment"]
+        .select(
+            "PersonalID", "ProjectID", pl.col("EntryDate").alias("earlier_entry"), "EnrollmentID"
+        )
+        .join(
+            ctx.frames["Exit"].select("EnrollmentID", pl.col("ExitDate").alias("earlier_exit")),
+            on="EnrollmentID",
+            how="left",
+        )
+        .drop("EnrollmentID")
+    )
+    return (
+        frame.select("EnrollmentID", "PersonalID", "ProjectID", "EntryDate")
+        .join(earlier, on=["PersonalID", "ProjectID"], how="inner")
+        .filter(
+            (pl.col("EntryDate") > pl.col("earlier_entry"))
+            & (pl.col("EntryDate") < pl.col("earlier_exit"))
+        )["EnrollmentID"]
+        .unique()
+    )
+
+
+def _conflicting_disability(ctx: ReportContext) -> pl.Series:
+    """EnrollmentIDs whose latest 4.05–4.10 records show a disability of long duration (so a
+    3.08 Disabling Condition of "No" conflicts with them)."""
+    disabilities = ctx.frames["Disabilities"]
+    latest = disabilities.filter(
+        pl.col("InformationDate") == pl.col("InformationDate").max().over("EnrollmentID")
+    )
+    response, kind = pl.col("DisabilityResponse"), pl.col("DisabilityType")
+    return latest.filter(
+        ((response == 1) | ((kind == 10) & response.is_in([2, 3])))
+        & (kind.is_in([6, 8]) | (kind.is_in([5, 7, 9, 10]) & (pl.col("IndefiniteAndImpairs") == 1)))
+    )["EnrollmentID"].unique()
+
+
+def _households_without_one_head(ctx: ReportContext) -> pl.Series:
+    return (
+        ctx.enrollments.group_by("HouseholdID")
+        .agg(heads=pl.col("PersonalID").filter(pl.col("RelationshipToHoH") == 1).n_unique())
+        .filter(pl.col("heads") != 1)["HouseholdID"]
+    )
+
+
+def _valid_coc_code() -> pl.Expr:
+    """A CoC code has HUD's form: two-letter state, hyphen, three digits (e.g. KS-507)."""
+    return pl.col("EnrollmentCoC").str.contains(r"^[A-Z]{2}-[0-9]{3}$")
+
+
+@question("Q6b", *APR_AND_CAPER)
+def q6b(ctx: ReportContext) -> Table:
+    """Data quality: universal data elements."""
+    dq = ctx.served_dq
+    counts = _dq_counts(ctx)
+    adult, child, hoh = pl.col("is_adult"), pl.col("is_child"), pl.col("is_hoh")
+    veteran = pl.col("VeteranStatus")
+    relationship = pl.col("RelationshipToHoH")
+    disabling = pl.col("DisablingCondition")
+    overlapping = _overlapping_enrollments(ctx, dq).implode()
+    elements = [
+        (
+            "Veteran Status 3 07",
+            _flag(
+                dk=adult & veteran.is_in(DK_PNTA),
+                missing=adult & ((veteran == 99) | veteran.is_null()),
+                issue=child & (veteran == 1),
+            ),
+            counts["adults"] + counts["children"],
+        ),
+        (
+            "Project Start Date 3 10",
+            _flag(
+                issue=pl.col("EnrollmentID").is_in(overlapping)
+                | (pl.col("EntryDate") > pl.col("ExitDate"))
+            ),
+            counts["total"],
+        ),
+        (
+            "Relationship to Head of Household 3 15",
+            _flag(
+                missing=relationship.is_null(),
+                issue=~relationship.is_in([1, 2, 3, 4, 5])
+                | pl.col("HouseholdID").is_in(_households_without_one_head(ctx).implode()),
+            ),
+            counts["total"],
+        ),
+        (
+            "EnrollmentCoC 3 16",
+            _flag(
+                missing=hoh & pl.col("EnrollmentCoC").is_null(),
+                issue=hoh & ~_valid_coc_code(),
+            ),
+            counts["hoh"],
+        ),
+        (
+            "Disabling Condition 3 08",
+            _flag(
+                dk=disabling.is_in(DK_PNTA),
+                missing=(disabling == 99) | disabling.is_null(),
+                issue=(disabling == 0)
+                & pl.col("EnrollmentID").is_in(_conflicting_disability(ctx).implode()),
+            ),
+            counts["total"],
+        ),
+    ]
+    # HUD's column order is DK/PNTA, Missing, Data Issues; Missing wins over DK/PNTA only
+    # where both cannot hold, so the order of the checks above does not change any count.
+    return _flag_table(
+        "Q6b", dq, elements, ("DK/PNTA", "Missing", "Data Issues", "Total", "Percent of Issue Rate")
+    )
+
+
+# --- Q6c: income and housing data quality -----------------------------------------------------
+
+INCOME_SOURCE_COLUMNS = [
+    "Earned",
+    "Unemployment",
+    "SSI",
+    "SSDI",
+    "VADisabilityService",
+    "VADisabilityNonService",
+    "PrivateDisability",
+    "WorkersComp",
+    "TANF",
+    "GA",
+    "SocSecRetirement",
+    "Pension",
+    "ChildSupport",
+    "Alimony",
+    "OtherIncomeSource",
+]
+
+
+def annual_assessment_due(ctx: ReportContext) -> pl.DataFrame:
+    """HouseholdID -> annual_due: the latest anniversary of the HoH's project start on or
+    before the report end, for households in the project a year or more."""
+    end = ctx.params.end
+    heads = (
+        ctx.frames["Enrollment"]
+        .filter(pl.col("RelationshipToHoH") == 1)
+        .group_by("HouseholdID")
+        .agg(start=pl.col("EntryDate").max())
+    )
+    start = pl.col("start")
+    years = (
+        end.year
+        - start.dt.year()
+        - (
+            (pl.lit(end.month) < start.dt.month())
+            | ((pl.lit(end.month) == start.dt.month()) & (pl.lit(end.day) < start.dt.day()))
+        ).cast(pl.Int32)
+    )
+    return (
+        heads.with_columns(years=years)
+        .filter(pl.col("years") > 0)
+        .select("HouseholdID", annual_due=start.dt.offset_by(pl.format("{}y", pl.col("years"))))
+    )
+
+
+def _income_records(ctx: ReportContext) -> pl.DataFrame:
+    return ctx.frames["IncomeBenefits"].select(
+        "IncomeBenefitsID",
+        "EnrollmentID",
+        "DataCollectionStage",
+        "InformationDate",
+        "IncomeFromAnySource",
+        sources=pl.sum_horizontal(
+            [(pl.col(c).fill_null(0) == 1).cast(pl.Int64) for c in INCOME_SOURCE_COLUMNS]
+        ),
+    )
+
+
+def _income_flag(prefix: str) -> pl.Expr:
+    """4.02 Income and Sources: missing, DK/PNTA, or "any source" contradicting the
+    individual sources."""
+    any_source, sources = pl.col(f"{prefix}_any"), pl.col(f"{prefix}_sources")
+    return _flag(
+        dk=any_source.is_in(DK_PNTA),
+        missing=any_source.is_null() | (any_source == 99),
+        issue=((any_source == 0) & (sources > 0))
+        | ((any_source == 1) & (sources.is_null() | (sources == 0))),
+    )
+
+
+@question("Q6c", *APR_AND_CAPER)
+def q6c(ctx: ReportContext) -> Table:
+    """Data quality: income and housing data quality."""
+    dq = ctx.served_dq
+    counts = _dq_counts(ctx)
+    income = _income_records(ctx)
+
+    def at_stage(stage: int, date_column: str, prefix: str) -> pl.DataFrame:
+        return (
+            income.filter(pl.col("DataCollectionStage") == stage)
+            .select(
+                "EnrollmentID",
+                pl.col("InformationDate").alias(date_column),
+                pl.col("IncomeFromAnySource").alias(f"{prefix}_any"),
+                pl.col("sources").alias(f"{prefix}_sources"),
+            )
+            .unique(["EnrollmentID", date_column], keep="first", maintain_order=True)
+        )
+
+    # Annual assessment: the latest stage-5 record within 30 days of the anniversary.
+    annual = (
+        dq.select("EnrollmentID", "HouseholdID")
+        .join(annual_assessment_due(ctx), on="HouseholdID", how="inner")
+        .join(income.filter(pl.col("DataCollectionStage") == 5), on="EnrollmentID", how="inner")
+        .filter((pl.col("InformationDate") - pl.col("annual_due")).dt.total_days().abs() <= 30)
+        .sort("InformationDate", descending=True)
+        .unique("EnrollmentID", keep="first")
+        .select(
+            "EnrollmentID",
+            pl.col("IncomeFromAnySource").alias("annual_any"),
+            pl.col("sources").alias("annual_sources"),
+        )
+    )
+    frame = (
+        dq.join(annual_assessment_due(ctx), on="HouseholdID", how="left")
+        .join(at_stage(1, "EntryDate", "start"), on=["EnrollmentID", "EntryDate"], how="left")
+        .join(at_stage(3, "ExitDate", "exit"), on=["EnrollmentID", "ExitDate"], how="left")
+        .join(annual, on="EnrollmentID", how="left")
+    )
+    destination = pl.col("Destination")
+    adult_or_hoh = pl.col("adult_or_hoh")
+    leaver = pl.col("leaver")
+    annual_required = pl.col("annual_due").is_not_null() & pl.col("stayer") & adult_or_hoh
+    elements = [
+        (
+            "Destination 3 12",
+            _flag(
+                dk=leaver & destination.is_in(DK_PNTA),
+                missing=leaver & (destination.is_null() | destination.is_in([30, 99])),
+            ),
+            counts["leavers"],
+        ),
+        (
+            "Income and Sources 4 02 at Start",
+            pl.when(adult_or_hoh).then(_income_flag("start")),
+            counts["adults"] + counts["child_and_unknown_hoh"],
+        ),
+        (
+            "Income and Sources 4 02 at Annual Assessment",
+            pl.when(annual_required).then(_income_flag("annual")),
+            counts["long_stayers"],
+        ),
+        (
+            "Income and Sources 4 02 at Exit",
+            pl.when(leaver & adult_or_hoh).then(_income_flag("exit")),
+            counts["adult_and_hoh_leavers"],
+        ),
+    ]
+    return _flag_table(
+        "Q6c",
+        frame,
+        elements,
+        ("DK/PNTA", "Missing", "Data Issues", "Total", "Percent of Issue Rate"),
+    )
+
+
+# --- Q6d: chronic homelessness data quality ---------------------------------------------------
+
+Q6D_GROUPS = [
+    ("ES-EE ES-NbN SH Street Outreach", [0, 1, 4, 8]),
+    ("TH", [2]),
+    ("PH all", [3, 9, 10, 13]),
+    ("CE", [14]),
+    ("SSO Day Shelter HP", [6, 11, 12]),
+]
+Q6D_COLUMNS = [
+    "Count of total records",
+    "Missing time in institution 3 917 2",
+    "Missing time in housing 3 917 2",
+    "Approximate Date started 3 917 3 Missing",
+    "Number of times 3 917 4 DK R missing",
+    "Number of months 3 917 5 DK R missing",
+    "Percent of records unable to calculate",
+]
+# 3.917 applies from the FY2017 data standards (project starts on or after 10/1/2016).
+Q6D_FIRST_ENTRY = dt.date(2016, 10, 1)
+
+
+@question("Q6d", *APR_AND_CAPER)
+def q6d(ctx: ReportContext) -> Table:
+    """Data quality: chronic homelessness (3.917 Prior Living Situation), adults and HoH who
+    started on or after 10/1/2016."""
+    project_type = pl.col("ProjectType")
+    living = pl.col("LivingSituation")
+    stay = pl.col("LengthOfStay")
+    stay_missing = stay.is_null() | stay.is_in([8, 9, 99])
+    street_shelter = project_type.is_in([0, 1, 4, 8])
+    institutional = living.is_between(200, 299)
+    housing_or_other = living.is_null() | living.is_between(0, 99) | living.is_between(300, 499)
+    # 3.917 A (ES/SH/SO), literal homelessness, or a short institutional / other stay after
+    # the street or shelter: the approximate start and the three-year history are due.
+    history_due = (
+        street_shelter
+        | living.is_between(100, 199)
+        | (
+            (pl.col("PreviousStreetESSH") == 1)
+            & (
+                (institutional & stay.is_in([10, 11, 2, 3]))
+                | (housing_or_other & stay.is_in([10, 11]))
+            )
+        )
+    )
+    times, months = pl.col("TimesHomelessPastThreeYears"), pl.col("MonthsHomelessPastThreeYears")
+    checks = [
+        ~street_shelter & institutional & stay_missing,
+        ~street_shelter & housing_or_other & stay_missing,
+        history_due & pl.col("DateToStreetESSH").is_null(),
+        history_due & (times.is_null() | times.is_in([8, 9, 99])),
+        history_due & (months.is_null() | months.is_in([8, 9, 99])),
+    ]
+    frame = ctx.served_dq.filter(
+        (pl.col("EntryDate") >= Q6D_FIRST_ENTRY)
+        & pl.col("adult_or_hoh")
+        & project_type.is_in([t for _, types in Q6D_GROUPS for t in types])
+    ).with_columns(
+        [c.fill_null(False).alias(f"_check{i}") for i, c in enumerate(checks)],
+    )
+    any_check = pl.any_horizontal([pl.col(f"_check{i}") for i in range(len(checks))])
+    table = Table("Q6d", Q6D_COLUMNS, [label for label, _ in Q6D_GROUPS] + ["Total"])
+    groups = [(label, project_type.is_in(types)) for label, types in Q6D_GROUPS]
+    for r, (label, in_group) in enumerate([*groups, ("Total", pl.lit(True))]):
+        rows = frame.filter(in_group)
+        table.set(r, 0, rows["PersonalID"].n_unique())
+        add_members(table, rows, r, 0)
+        for i in range(len(checks)):
+            # The Total row counts only records and the rate (HUD's CSV writes 0).
+            hits = rows.filter(pl.col(f"_check{i}")) if label != "Total" else rows.clear()
+            table.set(r, i + 1, hits["PersonalID"].n_unique())
+            add_members(table, hits, r, i + 1)
+        failing = rows.filter(any_check)["PersonalID"].n_unique()
+        table.set(r, 6, rate(failing, table.values[r][0]), kind=RATE)
+    return table
+
+
+# --- Q6e: timeliness --------------------------------------------------------------------------
+
+TIMELINESS_ROWS = ["< 0 days", "0 days", "1-3 days", "4-6 days", "7-10 days", "11+ days"]
+
+
+def _timeliness_band(days: pl.Expr) -> pl.Expr:
+    return (
+        pl.when(days < 0)
+        .then(pl.lit("< 0 days"))
+        .when(days == 0)
+        .then(pl.lit("0 days"))
+        .when(days <= 3)
+        .then(pl.lit("1-3 days"))
+        .when(days <= 6)
+        .then(pl.lit("4-6 days"))
+        .when(days <= 10)
+        .then(pl.lit("7-10 days"))
+        .when(days.is_not_null())
+        .then(pl.lit("11+ days"))
+    )
+
+
+@question("Q6e", *APR_AND_CAPER)
+def q6e(ctx: ReportContext) -> Table:
+    """Data quality: timeliness, days from project start / exit to the record's creation."""
+    start, end = ctx.params.start, ctx.params.end
+    entry, exit_date = pl.col("EntryDate"), pl.col("ExitDate")
+    frame = ctx.served_dq.with_columns(
+        start_band=pl.when(entry.is_between(start, end)).then(
+            _timeliness_band((pl.col("DateCreated").dt.date() - entry).dt.total_days())
+        ),
+        exit_band=pl.when(exit_date.is_not_null()).then(
+            _timeliness_band((pl.col("exit_DateCreated").dt.date() - exit_date).dt.total_days())
+        ),
+    )
+    columns = [
+        ("Number of Project Start Records", "start_band"),
+        ("Number of Project Exit Records", "exit_band"),
+    ]
+    table = Table("Q6e", [label for label, _ in columns], TIMELINESS_ROWS)
+    for c, (_, band) in enumerate(columns):
+        for r, label in enumerate(TIMELINESS_ROWS):
+            hits = frame.filter(pl.col(band) == label)
+            table.set(r, c, hits["PersonalID"].n_unique())
+            add_members(table, hits, r, c)
+    return table
+
+
+# --- Q6f: inactive records --------------------------------------------------------------------
+
+
+def bed_nights(ctx: ReportContext) -> pl.DataFrame:
+    """4.14 Bed Night services (RecordType 200, TypeProvided 200) in the report period on
+    the report's enrollments, within the stay (on or after entry, before exit)."""
+    start, end = ctx.params.start, ctx.params.end
+    return (
+        ctx.frames["Services"]
+        .filter(
+            (pl.col("RecordType") == 200)
+            & (pl.col("TypeProvided") == 200)
+            & pl.col("DateProvided").is_between(start, end)
+        )
+        .select("EnrollmentID", "DateProvided")
+        .join(
+            ctx.enrollments.select("EnrollmentID", "EntryDate", "ExitDate"),
+            on="EnrollmentID",
+            how="inner",
+        )
+        .filter(
+            (pl.col("DateProvided") >= pl.col("EntryDate"))
+            & (pl.col("ExitDate").is_null() | (pl.col("DateProvided") < pl.col("ExitDate")))
+        )
+        .select("EnrollmentID", "DateProvided")
+    )
+
+
+@question("Q6f", *APR_AND_CAPER)
+def q6f(ctx: ReportContext) -> Table:
+    """Data quality: inactive records, stayers in the project 90 days or more with no contact
+    / bed night in the report period."""
+    start, end = ctx.params.start, ctx.params.end
+    project_type = pl.col("ProjectType")
+    long_stayers = ctx.served_dq.filter(
+        pl.col("stayer") & ((pl.lit(end) - pl.col("EntryDate")).dt.total_days() >= 90)
+    )
+    contacts = (
+        ctx.frames["CurrentLivingSituation"]
+        .filter(pl.col("InformationDate").is_between(start, end))["EnrollmentID"]
+        .unique()
+        .implode()
+    )
+    nights = bed_nights(ctx)["EnrollmentID"].unique().implode()
+    activities = [
+        (
+            "Contact (Adults and Heads of Household in Street Outreach or PATH-funded SSO)",
+            project_type.is_in([ES_NBN, STREET_OUTREACH]),
+            contacts,
+        ),
+        ("Bed Night (All clients in ES – NBN)", project_type == ES_NBN, nights),
+    ]
+    table = Table(
+        "Q6f",
+        ["Number of Records", "Number of Inactive Records", "Percent of Inactive Records"],
+        [label for label, _, _ in activities],
+    )
+    for r, (_, applies, active) in enumerate(activities):
+        records = long_stayers.filter(applies)
+        inactive = records.filter(~pl.col("EnrollmentID").is_in(active))
+        table.set(r, 0, records["PersonalID"].n_unique())
+        table.set(r, 1, inactive["PersonalID"].n_unique())
+        add_members(table, records, r, 0)
+        add_members(table, inactive, r, 1)
+        table.set(r, 2, rate(table.values[r][1], table.values[r][0]), kind=RATE)
+    return table
+
+
+# --- Q7b / Q8b: point-in-time counts ----------------------------------------------------------
+
+PIT_MONTHS = [(1, "January"), (4, "April"), (7, "July"), (10, "October")]
+# A residential stay ends the night before the exit date; services projects count the exit
+# day itself.
+EXIT_AFTER_PIT_TYPES = [0, 1, 2, 3, 8, 9, 10, 13]
+EXIT_ON_PIT_TYPES = [4, 6, 11]
+
+
+def pit_dates(start: dt.date, end: dt.date) -> list[tuple[str, dt.date | None]]:
+    """The last Wednesday of January, April, July and October in the report period (the
+    latest one when the period is longer than a year)."""
+    dates = []
+    for month, label in PIT_MONTHS:
+        found = None
+        for year in range(end.year, start.year - 1, -1):
+            last = (dt.date(year, month + 1, 1) if month < 12 else dt.date(year + 1, 1, 1)) - (
+                dt.timedelta(days=1)
+            )
+            wednesday = last - dt.timedelta(days=(last.weekday() - 2) % 7)
+            if start <= wednesday <= end:
+                found = wednesday
+                break
+        dates.append((label, found))
+    return dates
+
+
+def _active_on(ctx: ReportContext, day: dt.date) -> pl.DataFrame:
+    """Enrollments active on ``day``: started, moved in (PSH/RRH), and not yet exited; for
+    ES night-by-night, a bed night on that date."""
+    nights = bed_nights(ctx).filter(pl.col("DateProvided") == day)["EnrollmentID"].implode()
+    project_type, exit_date = pl.col("ProjectType"), pl.col("ExitDate")
+    return ctx.enrollments.filter(
+        (pl.col("EntryDate") <= day)
+        & (
+            ~project_type.is_in([PSH, RRH])
+            | (pl.col("hoh_move_in_date").is_not_null() & (pl.col("hoh_move_in_date") <= day))
+        )
+        & (
+            pl.col("EnrollmentID").is_in(nights)
+            | (
+                (project_type != ES_NBN)
+                & (
+                    exit_date.is_null()
+                    | (project_type.is_in(EXIT_AFTER_PIT_TYPES) & (exit_date > day))
+                    | (project_type.is_in(EXIT_ON_PIT_TYPES) & (exit_date >= day))
+                )
+            )
+        )
+    )
+
+
+def _pit_table(ctx: ReportContext, name: str, households: bool) -> Table:
+    household_type = ctx.served.select("PersonalID", "household_type")
+    table = Table(name, [label for label, _ in HOUSEHOLD_COLUMNS], [m for _, m in PIT_MONTHS])
+    members = []
+    for r, (label, day) in enumerate(pit_dates(ctx.params.start, ctx.params.end)):
+        active = _active_on(ctx, day) if day else ctx.enrollments.clear()
+        if households:
+            # A household is present when any member is; it is counted by its head.
+            active = ctx.enrollments.filter(
+                pl.col("HouseholdID").is_in(active["HouseholdID"].implode())
+                & (pl.col("RelationshipToHoH") == 1)
+            )
+        people = active.drop("household_type").join(household_type, on="PersonalID", how="left")
+        grid = count_grid(name, people, [(label, pl.lit(True))], HOUSEHOLD_COLUMNS)
+        table.values[r] = grid.values[0]
+        if grid.members is not None:
+            members.append(grid.members.with_columns(row=pl.lit(r, pl.Int32)))
+    table.members = pl.concat(members) if members else None
+    return table
+
+
+@question("Q7b", *APR_AND_CAPER)
+def q7b(ctx: ReportContext) -> Table:
+    """Point-in-time count of persons on the last Wednesday of January, April, July and
+    October."""
+    return _pit_table(ctx, "Q7b", households=False)
+
+
+@question("Q8a", *APR_AND_CAPER)
+def q8a(ctx: ReportContext) -> Table:
+    """Number of households served (counted by their heads)."""
+    end = ctx.params.end
+    move_in = pl.col("hoh_move_in_date")
+    rows = [
+        ("Total Households", pl.col("is_hoh")),
+        (
+            "For PSH & RRH – the total households served who moved into housing",
+            pl.col("is_hoh") & move_in.is_not_null() & (move_in <= end),
+        ),
+    ]
+    return count_grid("Q8a", ctx.served, rows, HOUSEHOLD_COLUMNS)
+
+
+@question("Q8b", *APR_AND_CAPER)
+def q8b(ctx: ReportContext) -> Table:
+    """Point-in-time count of households on the last Wednesday of January, April, July and
+    October."""
+    return _pit_table(ctx, "Q8b", households=True)
+
+
+# --- Q9a / Q9b: street outreach contacts and engagements --------------------------------------
+
+CONTACT_ROWS = ["Once", "2-5 times", "6-9 times", "10+ times"]
+CONTACT_COLUMNS = [
+    "All Persons Contacted",
+    "First contact NOT staying on the Streets ES or SH",
+    "First contact WAS staying on the Streets ES or SH",
+    "First contact Worker unable to determine",
+]
+# A date of engagement without a contact on the same day counts as a contact whose living
+# situation is unknown.
+ENGAGEMENT_CONTACT = 999
+
+
+def _contacts(ctx: ReportContext) -> pl.DataFrame:
+    """Every contact (4.12 Current Living Situation) of an outreach / NbN enrollment, up to
+    the date of engagement, within the stay and on or before the report end."""
+    end = ctx.params.end
+    served = ctx.served.filter(pl.col("ProjectType").is_in([ES_NBN, STREET_OUTREACH])).select(
+        "EnrollmentID", "EntryDate", "ExitDate", "DateOfEngagement"
+    )
+    engagement = pl.col("DateOfEngagement")
+    recorded = (
+        served.join(
+            ctx.frames["CurrentLivingSituation"].select(
+                "EnrollmentID", "InformationDate", "CurrentLivingSituation"
+            ),
+            on="EnrollmentID",
+            how="inner",
+        )
+        .filter(
+            (pl.col("InformationDate") >= pl.col("EntryDate"))
+            & (pl.col("ExitDate").is_null() | (pl.col("InformationDate") <= pl.col("ExitDate")))
+            & (engagement.is_null() | (pl.col("InformationDate") <= engagement))
+            & (pl.col("InformationDate") <= end)
+        )
+        .select("EnrollmentID", "InformationDate", "CurrentLivingSituation")
+    )
+    engaged_without_contact = served.filter(
+        (engagement <= end)
+        & ~pl.col("EnrollmentID").is_in(
+            recorded.join(served, on="EnrollmentID")
+            .filter(pl.col("InformationDate") == engagement)["EnrollmentID"]
+            .implode()
+        )
+    ).select(
+        "EnrollmentID",
+        pl.col("DateOfEngagement").alias("InformationDate"),
+        pl.lit(ENGAGEMENT_CONTACT, pl.Int64).alias("CurrentLivingSituation"),
+    )
+    return pl.concat([recorded, engaged_without_contact])
+
+
+def _contact_table(name: str, clients: pl.DataFrame, contacts: pl.DataFrame) -> Table:
+    situation = pl.col("CurrentLivingSituation")
+    per_enrollment = (
+        contacts.with_row_index("_order")
+        .sort(["EnrollmentID", "InformationDate", "_order"])
+        .group_by("EnrollmentID", maintain_order=True)
+        .agg(contacts=pl.len(), first_situation=situation.first())
+    )
+    first = pl.col("first_situation")
+    frame = clients.join(per_enrollment, on="EnrollmentID", how="inner").with_columns(
+        first_group=pl.when(first.is_between(100, 199))
+        .then(pl.lit("LH"))
+        .when(first.is_in([37, 8, 9, 99, ENGAGEMENT_CONTACT]))
+        .then(pl.lit("unknown"))
+        .otherwise(pl.lit("not LH")),
+        contact_band=pl.when(pl.col("contacts") == 1)
+        .then(pl.lit("Once"))
+        .when(pl.col("contacts") <= 5)
+        .then(pl.lit("2-5 times"))
+        .when(pl.col("contacts") <= 9)
+        .then(pl.lit("6-9 times"))
+        .otherwise(pl.lit("10+ times")),
+    )
+    group = pl.col("first_group")
+    columns = [
+        (CONTACT_COLUMNS[0], pl.lit(True)),
+        (CONTACT_COLUMNS[1], group == "not LH"),
+        (CONTACT_COLUMNS[2], group == "LH"),
+        (CONTACT_COLUMNS[3], group == "unknown"),
+    ]
+    rows = [(label, pl.col("contact_band") == label) for label in CONTACT_ROWS]
+    return count_grid(name, frame, [*rows, ("Total", pl.lit(True))], columns)
+
+
+def _q9_clients(ctx: ReportContext) -> pl.DataFrame:
+    return ctx.served.filter(
+        pl.col("ProjectType").is_in([ES_NBN, STREET_OUTREACH]) & pl.col("adult_or_hoh")
+    )
+
+
+def _engaged_in_period(ctx: ReportContext) -> pl.Expr:
+    return pl.col("DateOfEngagement").is_between(ctx.params.start, ctx.params.end)
+
+
+@question("Q9a", *APR_AND_CAPER)
+def q9a(ctx: ReportContext) -> Table:
+    """Number of persons contacted (adults and HoH), by number of contacts and where they
+    were staying at first contact."""
+    start, end = ctx.params.start, ctx.params.end
+    clients = _q9_clients(ctx)
+    # Contacted in the period: a contact in the period up to engagement, or engaged in it.
+    contacted = (
+        clients.select("EnrollmentID", "DateOfEngagement")
+        .join(
+            ctx.frames["CurrentLivingSituation"].select("EnrollmentID", "InformationDate"),
+            on="EnrollmentID",
+            how="inner",
+        )
+        .filter(
+            pl.col("InformationDate").is_between(start, end)
+            & (
+                pl.col("DateOfEngagement").is_null()
+                | (pl.col("InformationDate") <= pl.col("DateOfEngagement"))
+            )
+        )["EnrollmentID"]
+        .implode()
+    )
+    clients = clients.filter(pl.col("EnrollmentID").is_in(contacted) | _engaged_in_period(ctx))
+    return _contact_table("Q9a", clients, _contacts(ctx))
+
+
+@question("Q9b", *APR_AND_CAPER)
+def q9b(ctx: ReportContext) -> Table:
+    """Number of persons engaged in the period, as Q9a, and the rate of engagement."""
+    contacts = _contacts(ctx)
+    engaged = _contact_table("Q9b", _q9_clients(ctx).filter(_engaged_in_period(ctx)), contacts)
+    contacted = q9a(ctx)
+    table = Table("Q9b", engaged.columns, [*engaged.rows, "EngagementRate"])
+    table.values = [*engaged.values, [None] * len(engaged.columns)]
+    table.members = engaged.members
+    total = engaged.rows.index("Total")
+    for c in range(len(table.columns)):
+        table.set(
+            len(table.rows) - 1,
+            c,
+            rate(engaged.values[total][c], contacted.values[total][c]),
+            kind=RATE,
+        )
+    return table

@@ -1,1 +1,451 @@
-"""APR questions (q10_q15)."""
+"""APR/CAPER Q11–Q15: age, race and ethnicity, physical and mental health conditions,
+domestic violence, living situation at project start.
+
+Every table counts rows of ``ctx.served`` (one row per client, the latest enrollment in the
+report). The CAPER has the same Q11, Q12, Q13a1, Q13b1, Q13c1, Q14a, Q14b and Q15; the
+condition-count tables Q13a2/Q13b2/Q13c2 are APR-only.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from sunflower.reports.engine import HOUSEHOLD_COLUMNS, ReportContext, Table, count_grid, question
+from sunflower.reports.engine.universe import (
+    ADULT,
+    ADULTS_AND_CHILDREN,
+    ADULTS_ONLY,
+    AGE_DK_PNTA,
+    AGE_NOT_COLLECTED,
+    CHILD,
+    CHILDREN_ONLY,
+    UNKNOWN_HOUSEHOLD,
+)
+
+APR_AND_CAPER = ("apr", "caper")
+
+DK_PNTA = "Client Doesn't Know/Prefers Not To Answer"
+NOT_COLLECTED = "Data Not Collected"
+
+# Q13's six columns: the "with children and adults" household split into its adults and its
+# children (a member of unknown age in such a household is only in Total).
+_household = pl.col("household_type")
+SPLIT_HOUSEHOLD_COLUMNS: list[tuple[str, pl.Expr]] = [
+    ("Total", pl.lit(True)),
+    ("Without Children", _household == ADULTS_ONLY),
+    (
+        "Adults in HH with Children and Adults",
+        (_household == ADULTS_AND_CHILDREN) & (pl.col("age_group") == ADULT),
+    ),
+    (
+        "Children in HH with Children and Adults",
+        (_household == ADULTS_AND_CHILDREN) & (pl.col("age_group") == CHILD),
+    ),
+    ("With Only Children", _household == CHILDREN_ONLY),
+    ("Unknown Household Type", _household == UNKNOWN_HOUSEHOLD),
+]
+
+
+def _adults_and_heads(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.filter(pl.col("is_adult") | pl.col("is_hoh"))
+
+
+# --- Q11 ------------------------------------------------------------------------------------
+# Age at the later of project start and report start (``age``, computed by the engine).
+AGE_ROWS = [
+    ("Under 5", 0, 4),
+    ("5-12", 5, 12),
+    ("13-17", 13, 17),
+    ("18-24", 18, 24),
+    ("25-34", 25, 34),
+    ("35-44", 35, 44),
+    ("45-54", 45, 54),
+    ("55-64", 55, 64),
+    ("65+", 65, None),
+]
+
+
+@question("Q11", *APR_AND_CAPER)
+def q11(ctx: ReportContext) -> Table:
+    """Age: everyone served, by age band and household type."""
+    age = pl.col("age")
+    rows = [
+        (label, (age >= low) & (age <= high) if high is not None else age >= low)
+        for label, low, high in AGE_ROWS
+    ]
+    rows += [
+        (DK_PNTA, pl.col("age_group") == AGE_DK_PNTA),
+        (NOT_COLLECTED, pl.col("age_group") == AGE_NOT_COLLECTED),
+        ("Total", pl.lit(True)),
+    ]
+    return count_grid("Q11", ctx.served, rows, HOUSEHOLD_COLUMNS)
+
+
+# --- Q12 ------------------------------------------------------------------------------------
+# HMIS 3.04 race and ethnicity fields, in the order HUD's rows combine them.
+RACE_FIELDS = [
+    ("AmIndAKNative", "American Indian, Alaska Native, or Indigenous"),
+    ("Asian", "Asian or Asian American"),
+    ("BlackAfAmerican", "Black, African American, or African"),
+    ("HispanicLatinao", "Hispanic/Latina/o"),
+    ("MidEastNAfrican", "Middle Eastern & North African"),
+    ("NativeHIPacific", "Native Hawaiian or Pacific Islander"),
+    ("White", "White"),
+]
+MULTIRACIAL_HISPANIC = (
+    "Multiracial \u2013 more than 2 races/ethnicity, with one being Hispanic/Latina/o"
+)
+MULTIRACIAL_NOT_HISPANIC = (
+    "Multiracial \u2013 more than 2 races, where no option is Hispanic/Latina/o"
+)
+RACE_DK_PNTA = "Client Doesn\u2019t Know/Prefers Not to Answer"
+
+
+def race_and_ethnicity() -> pl.Expr:
+    """The Q12 row of a client: one or two selected races by name ("A & B" in HUD's field
+    order), more than two split on whether one is Hispanic/Latina/o, else RaceNone."""
+    selected = [(pl.col(column) == 1).fill_null(False) for column, _ in RACE_FIELDS]
+    how_many = pl.sum_horizontal([flag.cast(pl.Int32) for flag in selected])
+    names = pl.concat_str(
+        [
+            pl.when(flag).then(pl.lit(name))
+            for flag, (_, name) in zip(selected, RACE_FIELDS, strict=True)
+        ],
+        separator=" & ",
+        ignore_nulls=True,
+    )
+    return (
+        pl.when(how_many.is_between(1, 2))
+        .then(names)
+        .when((how_many > 2) & (pl.col("HispanicLatinao") == 1))
+        .then(pl.lit(MULTIRACIAL_HISPANIC))
+        .when(how_many > 2)
+        .then(pl.lit(MULTIRACIAL_NOT_HISPANIC))
+        .when(pl.col("RaceNone").is_in([8, 9]))
+        .then(pl.lit(RACE_DK_PNTA))
+        .otherwise(pl.lit(NOT_COLLECTED))
+    )
+
+
+def race_row_labels() -> list[str]:
+    singles = [name for _, name in RACE_FIELDS]
+    pairs = [
+        f"{first} & {second}" for i, first in enumerate(singles) for second in singles[i + 1 :]
+    ]
+    return [
+        *singles,
+        *pairs,
+        MULTIRACIAL_HISPANIC,
+        MULTIRACIAL_NOT_HISPANIC,
+        RACE_DK_PNTA,
+        NOT_COLLECTED,
+    ]
+
+
+@question("Q12", *APR_AND_CAPER)
+def q12(ctx: ReportContext) -> Table:
+    """Race and ethnicity (combined): everyone served."""
+    frame = ctx.served.with_columns(race_row=race_and_ethnicity())
+    rows = [(label, pl.col("race_row") == label) for label in race_row_labels()]
+    rows.append(("Total", pl.lit(True)))
+    return count_grid("Q12", frame, rows, HOUSEHOLD_COLUMNS)
+
+
+# --- Q13 ------------------------------------------------------------------------------------
+CONDITION_ROWS = [
+    "Mental Health Disorder",
+    "Alcohol Use Disorder",
+    "Drug Use Disorder",
+    "Both Alcohol and Drug Use Disorders",
+    "Chronic Health Condition",
+    "HIV/AIDS",
+    "Developmental Disability",
+    "Physical Disability",
+]
+_DISABILITY_TYPE_NAMES = {
+    5: "Physical Disability",
+    6: "Developmental Disability",
+    7: "Chronic Health Condition",
+    8: "HIV/AIDS",
+    9: "Mental Health Disorder",
+}
+_SUBSTANCE_USE = 10
+_SUBSTANCE_RESPONSE_NAMES = {
+    1: "Alcohol Use Disorder",
+    2: "Drug Use Disorder",
+    3: "Both Alcohol and Drug Use Disorders",
+}
+BOTH_SUBSTANCES = "Both Alcohol and Drug Use Disorders"
+
+
+def _condition_name() -> pl.Expr:
+    """HMIS 4.05–4.10: a condition is present when the response is Yes (1); for substance use
+    (4.10) the responses 1/2/3 are alcohol, drug, both."""
+    kind, response = pl.col("DisabilityType"), pl.col("DisabilityResponse")
+    expr = pl.when(pl.lit(False)).then(pl.lit(None, pl.String))
+    for code, name in _DISABILITY_TYPE_NAMES.items():
+        expr = expr.when((kind == code) & (response == 1)).then(pl.lit(name))
+    for code, name in _SUBSTANCE_RESPONSE_NAMES.items():
+        expr = expr.when((kind == _SUBSTANCE_USE) & (response == code)).then(pl.lit(name))
+    return expr
+
+
+def _disability_records(ctx: ReportContext, clients: pl.DataFrame) -> pl.DataFrame:
+    """Disabilities records of the clients' report enrollments, with the condition name
+    (null when the record does not show a condition)."""
+    return (
+        ctx.frames["Disabilities"]
+        .select(
+            "EnrollmentID",
+            "InformationDate",
+            "DisabilityType",
+            "DisabilityResponse",
+            "DataCollectionStage",
+        )
+        .filter(pl.col("EnrollmentID").is_in(clients["EnrollmentID"].implode()))
+        .with_columns(condition=_condition_name())
+    )
+
+
+def _conditions_at_start(ctx: ReportContext, clients: pl.DataFrame) -> pl.DataFrame:
+    return _disability_records(ctx, clients).filter(pl.col("DataCollectionStage") == 1)
+
+
+def _conditions_at_exit(ctx: ReportContext, clients: pl.DataFrame) -> pl.DataFrame:
+    return _disability_records(ctx, clients).filter(pl.col("DataCollectionStage") == 3)
+
+
+def _conditions_latest_for_stayers(ctx: ReportContext, clients: pl.DataFrame) -> pl.DataFrame:
+    """Stayers: the records of the latest date (on or before the report end) among the
+    project start, update and annual assessment records (stages 1, 2, 5)."""
+    records = _disability_records(ctx, clients).filter(
+        pl.col("DataCollectionStage").is_in([1, 2, 5])
+        & (pl.col("InformationDate") <= ctx.params.end)
+    )
+    latest = records.group_by("EnrollmentID").agg(latest_date=pl.col("InformationDate").max())
+    return records.join(latest, on="EnrollmentID").filter(
+        pl.col("InformationDate") == pl.col("latest_date")
+    )
+
+
+def _condition_table(name: str, clients: pl.DataFrame, records: pl.DataFrame) -> Table:
+    """Qx1: clients with each condition (a client counts once in each row they have)."""
+    present = records.filter(pl.col("condition").is_not_null()).select("EnrollmentID", "condition")
+    frame = clients.join(present, on="EnrollmentID", how="inner")
+    rows = [(label, pl.col("condition") == label) for label in CONDITION_ROWS]
+    return count_grid(name, frame, rows, SPLIT_HOUSEHOLD_COLUMNS)
+
+
+def _condition_count_table(name: str, clients: pl.DataFrame, records: pl.DataFrame) -> Table:
+    """Qx2: clients by number of conditions ("both alcohol and drug use" counts as two).
+    With none, the row follows the Disabling Condition (3.08) of the enrollment: No -> None,
+    Yes -> Unknown, 8/9 -> DK/PNTA, missing -> Data Not Collected."""
+    counts = (
+        records.filter(pl.col("condition").is_not_null())
+        .select("EnrollmentID", "condition")
+        .unique()
+        .group_by("EnrollmentID")
+        .agg(
+            condition_count=pl.when(pl.col("condition") == BOTH_SUBSTANCES)
+            .then(2)
+            .otherwise(1)
+            .sum()
+        )
+    )
+    frame = clients.join(counts, on="EnrollmentID", how="left").with_columns(
+        pl.col("condition_count").fill_null(0)
+    )
+    number, disabling = pl.col("condition_count"), pl.col("DisablingCondition")
+    none_found = number == 0
+    rows = [
+        ("None", none_found & (disabling == 0)),
+        ("One Condition", number == 1),
+        ("Two Conditions", number == 2),
+        ("Three Or More Conditions", number >= 3),
+        ("Unknown", none_found & (disabling == 1)),
+        (DK_PNTA, none_found & disabling.is_in([8, 9])),
+        (NOT_COLLECTED, none_found & ~disabling.is_in([0, 1, 8, 9]).fill_null(False)),
+        ("Total", pl.lit(True)),
+    ]
+    return count_grid(name, frame, rows, SPLIT_HOUSEHOLD_COLUMNS)
+
+
+@question("Q13a1", *APR_AND_CAPER)
+def q13a1(ctx: ReportContext) -> Table:
+    """Physical and mental health conditions at start: everyone served."""
+    clients = ctx.served
+    return _condition_table("Q13a1", clients, _conditions_at_start(ctx, clients))
+
+
+@question("Q13b1", *APR_AND_CAPER)
+def q13b1(ctx: ReportContext) -> Table:
+    """Physical and mental health conditions at exit: leavers."""
+    clients = ctx.served.filter(pl.col("leaver"))
+    return _condition_table("Q13b1", clients, _conditions_at_exit(ctx, clients))
+
+
+@question("Q13c1", *APR_AND_CAPER)
+def q13c1(ctx: ReportContext) -> Table:
+    """Physical and mental health conditions for stayers: latest assessment."""
+    clients = ctx.served.filter(pl.col("stayer"))
+    return _condition_table("Q13c1", clients, _conditions_latest_for_stayers(ctx, clients))
+
+
+@question("Q13a2", "apr")
+def q13a2(ctx: ReportContext) -> Table:
+    """Number of conditions at start: everyone served."""
+    clients = ctx.served
+    return _condition_count_table("Q13a2", clients, _conditions_at_start(ctx, clients))
+
+
+@question("Q13b2", "apr")
+def q13b2(ctx: ReportContext) -> Table:
+    """Number of conditions at exit: leavers."""
+    clients = ctx.served.filter(pl.col("leaver"))
+    return _condition_count_table("Q13b2", clients, _conditions_at_exit(ctx, clients))
+
+
+@question("Q13c2", "apr")
+def q13c2(ctx: ReportContext) -> Table:
+    """Number of conditions for stayers: latest assessment."""
+    clients = ctx.served.filter(pl.col("stayer"))
+    return _condition_count_table("Q13c2", clients, _conditions_latest_for_stayers(ctx, clients))
+
+
+# --- Q14 ------------------------------------------------------------------------------------
+def _with_latest_health_and_dv(ctx: ReportContext, clients: pl.DataFrame) -> pl.DataFrame:
+    """HMIS 4.11 from the enrollment's latest HealthAndDV record on or before the report
+    end (any collection stage)."""
+    records = (
+        ctx.frames["HealthAndDV"]
+        .select("EnrollmentID", "InformationDate", "DomesticViolenceSurvivor", "WhenOccurred")
+        .filter(
+            pl.col("EnrollmentID").is_in(clients["EnrollmentID"].implode())
+            & (pl.col("InformationDate") <= ctx.params.end)
+        )
+        .sort(["EnrollmentID", "InformationDate"], descending=[False, True], maintain_order=True)
+        .unique("EnrollmentID", keep="first", maintain_order=True)
+        .drop("InformationDate")
+    )
+    return clients.join(records, on="EnrollmentID", how="left")
+
+
+@question("Q14a", *APR_AND_CAPER)
+def q14a(ctx: ReportContext) -> Table:
+    """Domestic violence history: adults and heads of household."""
+    frame = _with_latest_health_and_dv(ctx, _adults_and_heads(ctx.served))
+    survivor = pl.col("DomesticViolenceSurvivor")
+    rows = [
+        ("Yes", survivor == 1),
+        ("No", survivor == 0),
+        (DK_PNTA, survivor.is_in([8, 9])),
+        (NOT_COLLECTED, ~survivor.is_in([0, 1, 8, 9]).fill_null(False)),
+        ("Total", pl.lit(True)),
+    ]
+    return count_grid("Q14a", frame, rows, HOUSEHOLD_COLUMNS)
+
+
+@question("Q14b", *APR_AND_CAPER)
+def q14b(ctx: ReportContext) -> Table:
+    """When the domestic violence occurred: adults and heads of household who are
+    survivors (4.11 = Yes)."""
+    frame = _with_latest_health_and_dv(ctx, _adults_and_heads(ctx.served)).filter(
+        pl.col("DomesticViolenceSurvivor") == 1
+    )
+    when = pl.col("WhenOccurred")
+    rows = [
+        ("Within the past three months", when == 1),
+        ("Three to six months ago", when == 2),
+        ("Six months to one year ago", when == 3),
+        ("One year or more", when == 4),
+        (DK_PNTA, when.is_in([8, 9])),
+        (NOT_COLLECTED, ~when.is_in([1, 2, 3, 4, 8, 9]).fill_null(False)),
+        ("Total", pl.lit(True)),
+    ]
+    return count_grid("Q14b", frame, rows, HOUSEHOLD_COLUMNS)
+
+
+# --- Q15 ------------------------------------------------------------------------------------
+# HMIS 3.917.1 prior living situation (FY2024+ codes), in HUD's groups and row order.
+LIVING_SITUATION_GROUPS: list[tuple[str, list[tuple[str, list[int]]]]] = [
+    (
+        "Homeless",
+        [
+            ("Place not meant for habitation", [116]),
+            ("Emergency shelter", [101]),
+            ("Safe Haven", [118]),
+        ],
+    ),
+    (
+        "Institutional",
+        [
+            ("Foster care home or foster care group home", [215]),
+            ("Hospital or other residential non-psychiatric medical facility", [206]),
+            ("Jail, prison or juvenile detention facility", [207]),
+            ("Long-term care facility or nursing home", [225]),
+            ("Psychiatric hospital or other psychiatric facility", [204]),
+            ("Substance abuse treatment facility or detox center", [205]),
+        ],
+    ),
+    (
+        "Temporary",
+        [
+            ("Transitional housing for homeless persons", [302]),
+            ("Residential project or halfway house with no homeless criteria", [329]),
+            ("Hotel or motel paid for without emergency shelter voucher", [314]),
+            ("Host Home", [332]),
+            ("Staying or living in a friend\u2019s room, apartment or house", [336]),
+            ("Staying or living in a family member\u2019s room, apartment or house", [335]),
+        ],
+    ),
+    (
+        "Permanent",
+        [
+            ("Rental by client, no ongoing housing subsidy", [410]),
+            ("Rental by client, with ongoing housing subsidy", [435]),
+            ("Owned by client, with ongoing housing subsidy", [421]),
+            ("Owned by client, no ongoing housing subsidy", [411]),
+        ],
+    ),
+    (
+        "Other",
+        [
+            (DK_PNTA, [8, 9]),
+            # 99, a blank, or a code that is not a prior living situation.
+            ("Data not collected", [99]),
+        ],
+    ),
+]
+
+
+def _prior_living_situation() -> pl.Expr:
+    """3.917.1 with any value outside the response list read as Data not collected (99)."""
+    listed = [code for _, rows in LIVING_SITUATION_GROUPS for _, codes in rows for code in codes]
+    situation = pl.col("LivingSituation")
+    return pl.when(situation.is_in(listed)).then(situation).otherwise(pl.lit(99))
+
+
+def living_situation_table(name: str, frame: pl.DataFrame) -> Table:
+    """Q15 / Q27d: clients of ``frame`` (already narrowed to who the question counts, e.g.
+    adults and heads of household) by living situation at project start, grouped Homeless /
+    Institutional / Temporary / Permanent / Other with subtotals. HUD's group headings carry
+    zeros; HUD's APR table shows no "Other Situations" heading."""
+    situation = pl.col("prior_living_situation")
+    rows: list[tuple[str, pl.Expr]] = []
+    for group, group_rows in LIVING_SITUATION_GROUPS:
+        if group != "Other":
+            rows.append((f"{group} Situations", pl.lit(False)))
+        group_codes = []
+        for label, codes in group_rows:
+            rows.append((label, situation.is_in(codes)))
+            group_codes += codes
+        rows.append((f"{group} Subtotal", situation.is_in(group_codes)))
+    rows.append(("Total", pl.lit(True)))
+    frame = frame.with_columns(prior_living_situation=_prior_living_situation())
+    return count_grid(name, frame, rows, HOUSEHOLD_COLUMNS)
+
+
+@question("Q15", *APR_AND_CAPER)
+def q15(ctx: ReportContext) -> Table:
+    """Living situation at project start: adults and heads of household."""
+    return living_situation_table("Q15", _adults_and_heads(ctx.served))

@@ -1,1 +1,193 @@
-"""APR questions (q22)."""
+"""APR Q22a1–Q22g: length of participation, time to move-in and time prior to housing,
+overall and by race and ethnicity."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from sunflower.reports.engine import HOUSEHOLD_COLUMNS, ReportContext, Table, count_grid, question
+from sunflower.reports.engine.lengths import (
+    APR_PARTICIPATION_BANDS,
+    TWO_YEAR_BANDS,
+    band_of,
+    band_rows,
+    with_participation_days,
+    with_time_prior_to_housing,
+    with_time_to_move_in,
+)
+
+APR_AND_CAPER = ("apr", "caper")
+
+# --- race and ethnicity (3.04), as Q12's columns ---------------------------------------------
+RACE_COLUMNS = [
+    ("AmIndAKNative", "American Indian, Alaska Native, or Indigenous"),
+    ("Asian", "Asian or Asian American"),
+    ("BlackAfAmerican", "Black, African American, or African"),
+    ("HispanicLatinao", "Hispanic/Latina/o"),
+    ("MidEastNAfrican", "Middle Eastern & North African"),
+    ("NativeHIPacific", "Native Hawaiian or Pacific Islander"),
+    ("White", "White"),
+]
+HISPANIC_AND_RACE = "At Least 1 Race and Hispanic/Latina/o"
+MULTI_RACIAL = "Multi-racial (does not include Hispanic/Latina/o)"
+RACE_UNKNOWN = "Unknown (Doesn\u2019t Know, Prefers not to Answer, Data not Collected)"
+RACE_TABULATION_LABELS = [label for _, label in RACE_COLUMNS] + [
+    HISPANIC_AND_RACE,
+    MULTI_RACIAL,
+    RACE_UNKNOWN,
+]
+
+
+def race_tabulation() -> pl.Expr:
+    """One category per client: the single race/ethnicity selected; two or more including
+    Hispanic/Latina/o; two or more without it; or none selected (unknown)."""
+    selected = [(pl.col(column) == 1).fill_null(False) for column, _ in RACE_COLUMNS]
+    count = pl.sum_horizontal([flag.cast(pl.Int32) for flag in selected])
+    expr = pl.when(count == 0).then(pl.lit(RACE_UNKNOWN))
+    expr = expr.when((count > 1) & selected[3]).then(pl.lit(HISPANIC_AND_RACE))
+    expr = expr.when(count > 1).then(pl.lit(MULTI_RACIAL))
+    for flag, (_, label) in zip(selected, RACE_COLUMNS, strict=True):
+        expr = expr.when(flag).then(pl.lit(label))
+    return expr.otherwise(pl.lit(RACE_UNKNOWN))
+
+
+def race_columns() -> list[tuple[str, pl.Expr]]:
+    return [(label, pl.col("race_tabulation") == label) for label in RACE_TABULATION_LABELS]
+
+
+def _set_average_and_median(
+    table: Table, frame: pl.DataFrame, days: str, mean_row: int, median_row: int
+) -> None:
+    """Fill the mean and median rows of a by-race table (0 where nobody counts)."""
+    stats = (
+        frame.filter(pl.col(days).is_not_null())
+        .group_by("race_tabulation")
+        .agg(mean=pl.col(days).mean(), median=pl.col(days).median())
+    )
+    by_race = {row["race_tabulation"]: row for row in stats.iter_rows(named=True)}
+    for c, label in enumerate(RACE_TABULATION_LABELS):
+        row = by_race.get(label, {})
+        table.set(mean_row, c, float(row.get("mean") or 0.0), kind="rate")
+        table.set(median_row, c, float(row.get("median") or 0.0), kind="rate")
+
+
+# --- Q22a1 / Q22b: length of participation ---------------------------------------------------
+LEAVERS_AND_STAYERS = [
+    ("Total", pl.lit(True)),
+    ("Leavers", pl.col("leaver")),
+    ("Stayers", pl.col("stayer")),
+]
+
+
+def participation(ctx: ReportContext) -> pl.DataFrame:
+    return with_participation_days(ctx, ctx.served)
+
+
+@question("Q22a1", "apr")
+def q22a1(ctx: ReportContext) -> Table:
+    """Length of participation (CoC projects), leavers and stayers."""
+    frame = participation(ctx).with_columns(
+        band=band_of(pl.col("participation_days"), APR_PARTICIPATION_BANDS)
+    )
+    rows = [*band_rows("band", APR_PARTICIPATION_BANDS), ("Total", pl.lit(True))]
+    return count_grid("Q22a1", frame, rows, LEAVERS_AND_STAYERS)
+
+
+@question("Q22b", "apr")
+def q22b(ctx: ReportContext) -> Table:
+    """Average and median length of participation in days, leavers and stayers."""
+    frame = participation(ctx)
+    table = Table("Q22b", ["Leavers", "Stayers"], ["Average Length", "Median Length"])
+    for c, group in enumerate(["leaver", "stayer"]):
+        days = frame.filter(pl.col(group))["participation_days"]
+        table.set(0, c, round(float(days.mean()), 4) if days.len() else 0.0, kind="average")
+        table.set(1, c, float(days.median()) if days.len() else 0.0, kind="average")
+    return table
+
+
+# --- Q22c / Q22f: project start to housing move-in -----------------------------------------
+@question("Q22c", *APR_AND_CAPER)
+def q22c(ctx: ReportContext) -> Table:
+    """Length of time between project start date and housing move-in date (PSH & RRH):
+    persons housed during the report period, plus leavers who were never housed."""
+    frame = with_time_to_move_in(ctx, ctx.served).with_columns(
+        band=band_of(pl.col("days_to_move_in"), TWO_YEAR_BANDS)
+    )
+    moved_in = pl.col("moved_in")
+    average_label = "Average length of time to housing"
+    rows = [
+        *[(label, moved_in & (pl.col("band") == label)) for _, _, label in TWO_YEAR_BANDS[:-1]],
+        ("Total (persons moved into housing)", moved_in),
+        (average_label, None),
+        ("Persons who were exited without move-in", pl.col("exited_without_move_in")),
+        ("Total persons", moved_in | pl.col("exited_without_move_in")),
+    ]
+    table = count_grid("Q22c", frame, rows, HOUSEHOLD_COLUMNS)
+    # HUD reports the average in whole days.
+    r = table.row_index(average_label)
+    for c, (_, column) in enumerate(HOUSEHOLD_COLUMNS):
+        days = frame.filter(moved_in & column)["days_to_move_in"]
+        table.set(r, c, round(float(days.mean())) if days.len() else 0, kind="average")
+    return table
+
+
+@question("Q22f", *APR_AND_CAPER)
+def q22f(ctx: ReportContext) -> Table:
+    """Length of time between project start and housing move-in by race and ethnicity."""
+    frame = with_time_to_move_in(ctx, ctx.served).with_columns(
+        race_tabulation=race_tabulation()
+    )
+    rows = [
+        ("Persons Moved Into Housing", pl.col("moved_in")),
+        ("Persons Exited Without Move In", pl.col("exited_without_move_in")),
+        ("Average time to Move In", None),
+        ("Median time to Move In", None),
+    ]
+    table = count_grid("Q22f", frame, rows, race_columns())
+    _set_average_and_median(table, frame.filter(pl.col("moved_in")), "days_to_move_in", 2, 3)
+    return table
+
+
+# --- Q22e / Q22g: start of homelessness (3.917) to housing -----------------------------------
+def time_prior_to_housing(ctx: ReportContext) -> pl.DataFrame:
+    frame = with_time_prior_to_housing(ctx, ctx.served)
+    housed = pl.col("housing_date").is_not_null()
+    return frame.filter(pl.col("in_time_prior_to_housing")).with_columns(
+        housed=housed,
+        band=band_of(pl.col("days_prior_to_housing"), TWO_YEAR_BANDS),
+        data_not_collected=housed & pl.col("days_prior_to_housing").is_null(),
+    )
+
+
+@question("Q22e", *APR_AND_CAPER)
+def q22e(ctx: ReportContext) -> Table:
+    """Length of time prior to housing, based on 3.917 Date Homelessness Started."""
+    frame = time_prior_to_housing(ctx)
+    rows = [
+        *band_rows("band", TWO_YEAR_BANDS),
+        ("Total (persons moved into housing)", pl.col("band").is_not_null()),
+        ("Not yet moved into housing", ~pl.col("housed")),
+        ("Data Not Collected", pl.col("data_not_collected")),
+        ("Total", pl.lit(True)),
+    ]
+    return count_grid("Q22e", frame, rows, HOUSEHOLD_COLUMNS)
+
+
+@question("Q22g", *APR_AND_CAPER)
+def q22g(ctx: ReportContext) -> Table:
+    """Length of time prior to housing (3.917) by race and ethnicity; clients whose
+    homelessness start date is missing are left out."""
+    frame = time_prior_to_housing(ctx).with_columns(race_tabulation=race_tabulation())
+    frame = frame.filter(~pl.col("data_not_collected"))
+    rows = [
+        ("Persons Moved Into Housing", pl.col("housed")),
+        ("Persons Not Yet Moved Into Housing", ~pl.col("housed")),
+        ("Average time to Move In", None),
+        ("Median time to Move In", None),
+    ]
+    table = count_grid("Q22g", frame, rows, race_columns())
+    _set_average_and_median(
+        table, frame.filter(pl.col("housed")), "days_prior_to_housing", 2, 3
+    )
+    return table
+

@@ -1,1 +1,553 @@
-"""APR questions (q27)."""
+"""APR Q27a–Q27m: the youth questions.
+
+"Youth" is HUD's rule, already in ``ctx.served["youth"]``: a client aged 12 or over in a
+household where nobody is over 24 (APR glossary; Q5a row "Number of youth under age 25").
+
+Q27a, Q27b and Q27m are computed here. The other Q27 tables are the youth version of an
+earlier question (Q27d ~ Q15, Q27e ~ Q22a1, ...): they run that question, looked up at call
+time in the registry, on ``ctx.subset(<youth>)`` and take its cells under HUD's Q27 labels,
+so values and drill-down members stay those of the earlier question's logic. Where the
+youth universe differs from the earlier one (Q27g/h/i also count youth who are not adults),
+the subset presents those youth to the earlier question as adults.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import polars as pl
+
+from sunflower.reports.engine import HOUSEHOLD_COLUMNS, ReportContext, Table, count_grid, question
+from sunflower.reports.engine.compare import normalise
+from sunflower.reports.engine.registry import questions_of
+from sunflower.reports.engine.universe import (
+    ADULT,
+    ADULTS_ONLY,
+    AGE_DK_PNTA,
+    AGE_NOT_COLLECTED,
+    CHILDREN_ONLY,
+)
+
+YOUTH = pl.col("youth")
+# RHY (HHS Runaway and Homeless Youth) funders: Funder 43 is the only one HUD's Q27m uses.
+RHY_FUNDERS = [43]
+
+
+# --- deriving a youth table from an earlier question ----------------------------------------
+def _youth_context(
+    ctx: ReportContext,
+    predicate: pl.Expr = YOUTH,
+    as_adults: bool = False,
+    household_as: str | None = None,
+) -> ReportContext:
+    """The report narrowed to youth matching ``predicate``.
+
+    ``as_adults``: the earlier question counts adults only, but the youth question counts
+    every youth in ``predicate`` (e.g. youth heads of household under 18), so they are
+    presented to it as adults. ``household_as``: present every kept client as living in that
+    household type (used to read a household column the earlier table does not have).
+    """
+    narrowed = ctx.subset(predicate)
+    if not as_adults and household_as is None:
+        return narrowed
+
+    def present(frame: pl.DataFrame) -> pl.DataFrame:
+        changes = {}
+        if as_adults:
+            changes["age_group"] = pl.lit(ADULT)
+            for flag, value in (("is_adult", True), ("is_child", False), ("adult_or_hoh", True)):
+                if flag in frame.columns:
+                    changes[flag] = pl.lit(value)
+        if household_as is not None and "household_type" in frame.columns:
+            changes["household_type"] = pl.lit(household_as)
+        return frame.with_columns(**changes)
+
+    for cached in ("served", "served_dq", "enrollments"):
+        narrowed.__dict__[cached] = present(narrowed.__dict__[cached])
+    return narrowed
+
+
+def _earlier(name: str) -> Callable[[ReportContext], Table] | None:
+    return questions_of("apr").get(name)
+
+
+def _run_earlier(name: str, ctx: ReportContext) -> Table | None:
+    function = _earlier(name)
+    return function(ctx) if function is not None else None
+
+
+def _assemble(
+    name: str,
+    rows: list[tuple[str, str]],
+    columns: list[tuple[str, Table | None, str]],
+) -> Table:
+    """A table whose cell (our row, our column) is the cell (source row, source column) of
+    the column's source table. ``rows``: (our label, source label); ``columns``: (our label,
+    source table or None, source label). Labels match after HUD-label normalisation; a cell
+    with no source (earlier question not available yet) stays empty."""
+    table = Table(name, [label for label, _, _ in columns], [label for label, _ in rows])
+    member_parts = []
+    for c, (_, source, source_col) in enumerate(columns):
+        if source is None:
+            continue
+        col_index = {normalise(label): i for i, label in enumerate(source.columns)}
+        row_index: dict[str, int] = {}
+        for i, label in enumerate(source.rows):
+            row_index.setdefault(normalise(label), i)
+        sc = col_index.get(normalise(source_col))
+        if sc is None:
+            continue
+        for r, (_, source_row) in enumerate(rows):
+            sr = row_index.get(normalise(source_row))
+            if sr is None:
+                continue
+            table.values[r][c] = source.values[sr][sc]
+            table.kinds[(r, c)] = source.kind(sr, sc)
+            if source.members is not None:
+                part = source.cell_members(sr, sc)
+                if part.height:
+                    member_parts.append(
+                        part.with_columns(row=pl.lit(r, pl.Int32), col=pl.lit(c, pl.Int32))
+                    )
+    if member_parts:
+        table.members = pl.concat(member_parts)
+    return table
+
+
+def _youth_version(
+    name: str,
+    earlier_name: str,
+    ctx: ReportContext,
+    rows: list[str],
+    columns: list[str],
+    row_sources: dict[str, str] | None = None,
+    **context_options,
+) -> Table:
+    """The earlier question run on the youth subset, under the youth table's labels."""
+    source = _run_earlier(earlier_name, _youth_context(ctx, **context_options))
+    row_sources = row_sources or {}
+    return _assemble(
+        name,
+        [(label, row_sources.get(label, label)) for label in rows],
+        [(label, source, label) for label in columns],
+    )
+
+
+HOUSEHOLD_LABELS = [label for label, _ in HOUSEHOLD_COLUMNS]
+
+LENGTH_OF_PARTICIPATION_ROWS = [
+    "30 days or less",
+    "31 to 60 days",
+    "61 to 90 days",
+    "91 to 180 days",
+    "181 to 365 days",
+    "366 to 730 days (1-2 Yrs)",
+    "731 to 1,095 days (2-3 Yrs)",
+    "1,096 to 1,460 days (3-4 Yrs)",
+    "1,461 to 1,825 days (4-5 Yrs)",
+    "More than 1,825 days (>5 Yrs)",
+    "Total",
+]
+
+TIME_TO_HOUSING_BANDS = [
+    "0 to 7 days",
+    "8 to 14 days",
+    "15 to 21 days",
+    "22 to 30 days",
+    "31 to 60 days",
+    "61 to 90 days",
+    "91 to 180 days",
+    "181 to 365 days",
+    "366 to 730 days (1-2 Yrs)",
+]
+
+PRIOR_LIVING_ROWS = [
+    "Homeless Situations",
+    "Place not meant for habitation",
+    "Emergency shelter",
+    "Safe Haven",
+    "Homeless Subtotal",
+    "Institutional Situations",
+    "Foster care home or foster care group home",
+    "Hospital or other residential non-psychiatric medical facility",
+    "Jail, prison or juvenile detention facility",
+    "Long-term care facility or nursing home",
+    "Psychiatric hospital or other psychiatric facility",
+    "Substance abuse treatment facility or detox center",
+    "Institutional Subtotal",
+    "Temporary Situations",
+    "Transitional housing for homeless persons",
+    "Residential project or halfway house with no homeless criteria",
+    "Hotel or motel paid for without emergency shelter voucher",
+    "Host Home",
+    "Staying or living in a friend\u2019s room, apartment or house",
+    "Staying or living in a family member\u2019s room, apartment or house",
+    "Temporary Subtotal",
+    "Permanent Situations",
+    "Rental by client, no ongoing housing subsidy",
+    "Rental by client, with ongoing housing subsidy",
+    "Owned by client, with ongoing housing subsidy",
+    "Owned by client, no ongoing housing subsidy",
+    "Permanent Subtotal",
+    "Client Doesn't Know/Prefers Not To Answer",
+    "Data not collected",
+    "Other Subtotal",
+    "Total",
+]
+
+DESTINATION_ROWS = [
+    "Homeless Situations",
+    "Place not meant for habitation",
+    "Emergency shelter",
+    "Safe Haven",
+    "Homeless Subtotal",
+    "Institutional Situations",
+    "Foster care home or foster care group home",
+    "Hospital or other residential non-psychiatric medical facility",
+    "Jail, prison or juvenile detention facility",
+    "Long-term care facility or nursing home",
+    "Psychiatric hospital or other psychiatric facility",
+    "Substance abuse treatment facility or detox center",
+    "Institutional Subtotal",
+    "Temporary Situations",
+    "Transitional housing for homeless persons",
+    "Residential project or halfway house with no homeless criteria",
+    "Hotel or motel paid for without emergency shelter voucher",
+    "Host Home",
+    "Staying or living with family, temporary tenure",
+    "Staying or living with friends, temporary tenure",
+    "Moved from one HOPWA funded project to HOPWA TH",
+    "Temporary Subtotal",
+    "Permanent Situations",
+    "Staying or living with family, permanent tenure",
+    "Staying or living with friends, permanent tenure",
+    "Moved from one HOPWA funded project to HOPWA PH",
+    "Rental by client, no ongoing housing subsidy",
+    "Rental by client, with ongoing housing subsidy",
+    "Owned by client, with ongoing housing subsidy",
+    "Owned by client, no ongoing housing subsidy",
+    "Permanent Subtotal",
+    "Other Situations",
+    "No exit interview completed",
+    "Other",
+    "Deceased",
+    "Client Doesn't Know/Prefers Not To Answer",
+    "Data not collected",
+    "Other Subtotal",
+    "Total",
+    "Total persons exiting to positive housing destinations",
+    "Total persons whose destinations excluded them from the calculation",
+    "Percentage",
+]
+
+SUBSIDY_ROWS = [
+    "GPD TIP housing subsidy",
+    "VASH housing subsidy",
+    "RRH or equivalent subsidy",
+    "HCV voucher (tenant or project based) (not dedicated)",
+    "Public housing unit",
+    "Rental by client, with other ongoing housing subsidy",
+    "Housing Stability Voucher",
+    "Family Unification Program Voucher (FUP)",
+    "Foster Youth to Independence Initiative (FYI)",
+    "Permanent Supportive Housing",
+    "Other permanent housing dedicated for formerly homeless persons",
+    "Total",
+]
+
+INCOME_SOURCE_ROWS = [
+    "Earned Income",
+    "Unemployment Insurance",
+    "Supplemental Security Income (SSI)",
+    "Social Security Disability Insurance (SSDI)",
+    "VA Service \u2013 Connected Disability Compensation",
+    "VA Non-Service Connected Disability Pension",
+    "Private Disability Insurance",
+    "Worker\u2019s Compensation",
+    "Temporary Assistance for Needy Families (TANF)",
+    "General Assistance (GA)",
+    "Retirement Income from Social Security",
+    "Pension or retirement income from a former job",
+    "Child Support",
+    "Alimony and other spousal support",
+    "Other Source",
+]
+
+INCOME_INFORMATION_ROW = "Youth with Income Information at Start and Annual Assessment/Exit"
+
+
+# --- Q27a -----------------------------------------------------------------------------------
+@question("Q27a", "apr")
+def q27a(ctx: ReportContext) -> Table:
+    """Age of youth, by household type. Youth are 12 or over, so the unknown-age rows can
+    only be 0; Total counts every youth (HUD shows no 12-year-old row)."""
+    youth = ctx.served.filter(YOUTH)
+    rows = [
+        ("13-17", pl.col("detailed_age_group") == "13 - 17"),
+        ("18-24", pl.col("detailed_age_group") == "18 - 24"),
+        ("Client Doesn't Know/Prefers Not To Answer", pl.col("age_group") == AGE_DK_PNTA),
+        ("Data Not Collected", pl.col("age_group") == AGE_NOT_COLLECTED),
+        ("Total", pl.lit(True)),
+    ]
+    return count_grid("Q27a", youth, rows, HOUSEHOLD_COLUMNS)
+
+
+# --- Q27b -----------------------------------------------------------------------------------
+@question("Q27b", "apr")
+def q27b(ctx: ReportContext) -> Table:
+    """Parenting youth: households where nobody is over 24 and a child of the head of
+    household is present. The head and any adult are the parenting youth; a child of the
+    head (RelationshipToHoH 2) is a child of parenting youth. A household with an adult
+    parent is "18 to 24", any other "< 18"."""
+    parenting_households = ctx.served.filter(pl.col("youth_household") & pl.col("has_child_of_hoh"))
+    parent = pl.col("is_hoh") | pl.col("is_adult")
+    with_adult = pl.col("household_type") == "adults_and_children"
+    rows = [
+        ("Parent youth < 18", ~with_adult),
+        ("Parent youth 18 to 24", with_adult),
+    ]
+    columns = [
+        ("Total Parenting Youth", parent),
+        ("Total Children of Parenting Youth", ~parent & (pl.col("RelationshipToHoH") == 2)),
+        ("Total Persons", pl.lit(True)),
+        ("Total Households", pl.col("is_hoh")),
+    ]
+    return count_grid("Q27b", parenting_households, rows, columns)
+
+
+# --- derived youth tables -------------------------------------------------------------------
+@question("Q27d", "apr")
+def q27d(ctx: ReportContext) -> Table:
+    """Q15 (living situation) for youth heads of household."""
+    return _youth_version(
+        "Q27d", "Q15", ctx, PRIOR_LIVING_ROWS, HOUSEHOLD_LABELS, predicate=YOUTH & pl.col("is_hoh")
+    )
+
+
+@question("Q27e", "apr")
+def q27e(ctx: ReportContext) -> Table:
+    """Q22a1 (length of participation) for youth."""
+    return _youth_version(
+        "Q27e", "Q22a1", ctx, LENGTH_OF_PARTICIPATION_ROWS, ["Total", "Leavers", "Stayers"]
+    )
+
+
+@question("Q27f1", "apr")
+def q27f1(ctx: ReportContext) -> Table:
+    """Q23c (exit destination) for youth leavers."""
+    return _youth_version("Q27f1", "Q23c", ctx, DESTINATION_ROWS, HOUSEHOLD_LABELS)
+
+
+@question("Q27f2", "apr")
+def q27f2(ctx: ReportContext) -> Table:
+    """Q23d (exit destination subsidy type) for youth leavers."""
+    return _youth_version("Q27f2", "Q23d", ctx, SUBSIDY_ROWS, HOUSEHOLD_LABELS)
+
+
+@question("Q27g", "apr")
+def q27g(ctx: ReportContext) -> Table:
+    """Q17 (cash income sources) for youth adults and youth heads of household: unlike Q17
+    (adults), Q27g also counts heads of household under 18, presented to Q17 as adults."""
+    columns = [
+        "Income at Start",
+        "Income at Latest Annual Assessment for Stayers",
+        "Income at Exit for Leavers",
+    ]
+    return _youth_version(
+        "Q27g",
+        "Q17",
+        ctx,
+        INCOME_SOURCE_ROWS + [INCOME_INFORMATION_ROW],
+        columns,
+        row_sources={
+            INCOME_INFORMATION_ROW: (
+                "Adults with Income Information at Start and Annual Assessment/Exit"
+            )
+        },
+        predicate=YOUTH & pl.col("adult_or_hoh"),
+        as_adults=True,
+    )
+
+
+@question("Q27h", "apr")
+def q27h(ctx: ReportContext) -> Table:
+    """Q18 (client cash income category) for youth adults and youth heads of household,
+    rows "Adults with ..." read as "Youth with ..."."""
+    youth_rows = [
+        "Youth with Only Earned Income (i e , Employment Income)",
+        "Youth with Only Other Income",
+        "Youth with Both Earned and Other Income",
+        "Youth with No Income",
+        "Client Doesn't Know/Prefers Not To Answer",
+        "Missing Income Information",
+        "No Annual Required",
+        "Required Annual Missing",
+        "Total",
+        "1 or more source of income",
+        INCOME_INFORMATION_ROW,
+    ]
+    return _youth_version(
+        "Q27h",
+        "Q18",
+        ctx,
+        youth_rows,
+        ["entryIncome", "annualIncome", "exitIncome"],
+        row_sources={
+            label: "Adults" + label.removeprefix("Youth")
+            for label in youth_rows
+            if label.startswith("Youth")
+        },
+        predicate=YOUTH & pl.col("adult_or_hoh"),
+        as_adults=True,
+    )
+
+
+@question("Q27i", "apr")
+def q27i(ctx: ReportContext) -> Table:
+    """Q19b (disabling conditions and income at exit) for every youth leaver, by the four
+    household types. Q19b counts adults and has no children-only column, so youth are
+    presented to it as adults, and the children-only column is Q19b's "AO" column computed
+    on youth of children-only households presented as adults-only households."""
+    every_youth = _run_earlier("Q19b", _youth_context(ctx, as_adults=True))
+    children_only_youth = _run_earlier(
+        "Q19b",
+        _youth_context(
+            ctx,
+            predicate=YOUTH & (pl.col("household_type") == CHILDREN_ONLY),
+            as_adults=True,
+            household_as=ADULTS_ONLY,
+        ),
+    )
+    columns = []
+    for prefix, source, source_prefix in (
+        ("AO", every_youth, "AO"),
+        ("AC", every_youth, "AC"),
+        ("CO", children_only_youth, "AO"),
+        ("UK", every_youth, "UK"),
+    ):
+        for youth_label, adult_label in (
+            ("Youth with Disabling Condition", "Adult with Disabling Condition"),
+            ("Youth without Disabling Condition", "Adult without Disabling Condition"),
+            ("Total Youths", "Total Adults"),
+            ("% with Disabling Condition by Source", "% with Disabling Condition by Source"),
+        ):
+            columns.append((f"{prefix}: {youth_label}", source, f"{source_prefix}: {adult_label}"))
+    rows = [(label, label) for label in INCOME_SOURCE_ROWS + ["No Sources"]]
+    rows.append(("Unduplicated Total Youths", "Unduplicated Total Adults"))
+    return _assemble("Q27i", rows, columns)
+
+
+@question("Q27j", "apr")
+def q27j(ctx: ReportContext) -> Table:
+    """Q22b (average and median length of participation) for youth."""
+    return _youth_version(
+        "Q27j", "Q22b", ctx, ["Average Length", "Median Length"], ["Leavers", "Stayers"]
+    )
+
+
+@question("Q27k", "apr")
+def q27k(ctx: ReportContext) -> Table:
+    """Q22c (time from project start to housing move-in) for youth."""
+    rows = TIME_TO_HOUSING_BANDS + [
+        "Total (persons moved into housing)",
+        "Average length of time to housing",
+        "Persons who were exited without move-in",
+        "Total persons",
+    ]
+    return _youth_version("Q27k", "Q22c", ctx, rows, HOUSEHOLD_LABELS)
+
+
+@question("Q27l", "apr")
+def q27l(ctx: ReportContext) -> Table:
+    """Q22e (time prior to housing) for youth."""
+    rows = TIME_TO_HOUSING_BANDS + [
+        "731 days or more",
+        "Total (persons moved into housing)",
+        "Not yet moved into housing",
+        "Data Not Collected",
+        "Total",
+    ]
+    return _youth_version("Q27l", "Q22e", ctx, rows, HOUSEHOLD_LABELS)
+
+
+# --- Q27m -----------------------------------------------------------------------------------
+DK_PNTA = "Client Doesn\u2019t Know / Prefers Not to Answer"
+NOT_COLLECTED = "Data not collected"
+
+
+@question("Q27m", "apr")
+def q27m(ctx: ReportContext) -> Table:
+    """Education status (C3, YouthEducationStatus.csv) of youth heads of household who left
+    an RHY-funded project, at project start (stage 1) and exit (stage 3): each enrollment's
+    latest record per stage. Client doesn't know (8) and prefers not to answer (9) share a
+    row; Total persons counts those with a record at that stage."""
+    params = ctx.params
+    funders = ctx.frames["Funder"].filter(
+        pl.col("Funder").is_in(RHY_FUNDERS)
+        & (pl.col("StartDate").is_null() | (pl.col("StartDate") <= params.end))
+        & (pl.col("EndDate").is_null() | (pl.col("EndDate") >= params.start))
+    )
+    universe = ctx.served.filter(
+        YOUTH
+        & pl.col("is_hoh")
+        & pl.col("leaver")
+        & pl.col("ProjectID").is_in(funders["ProjectID"].implode())
+    ).select("PersonalID", "EnrollmentID")
+    status_columns = ["CurrentSchoolAttend", "MostRecentEdStatus", "CurrentEdStatus"]
+    records = (
+        ctx.frames["YouthEducationStatus"]
+        .filter(pl.col("DataCollectionStage").is_in([1, 3]))
+        .select("EnrollmentID", "InformationDate", "DataCollectionStage", *status_columns)
+        .join(universe, on="EnrollmentID", how="inner")
+        .sort("InformationDate", descending=True, nulls_last=True)
+        .unique(["EnrollmentID", "DataCollectionStage"], keep="first", maintain_order=True)
+        .with_columns(
+            # 8 and 9 are one answer in the table.
+            pl.when(pl.col(c) == 8).then(9).otherwise(pl.col(c)).alias(c)
+            for c in status_columns
+        )
+    )
+    attend = pl.col("CurrentSchoolAttend")
+    recent = pl.col("MostRecentEdStatus")
+    current = pl.col("CurrentEdStatus")
+    not_a_row = pl.lit(False)  # section headings: HUD writes 0
+    rows = [
+        ("Not currently enrolled in any school or educational course", attend == 0),
+        (
+            "Currently enrolled but NOT attending regularly (when school or the course is in "
+            "session)",
+            attend == 1,
+        ),
+        (
+            "Currently enrolled and attending regularly (when school or the course is in session)",
+            attend == 2,
+        ),
+        (DK_PNTA, attend == 9),
+        # CurrentSchoolAttend is required on every record: blank is not collected.
+        (NOT_COLLECTED, (attend == 99) | attend.is_null()),
+        ("For those not enrolled \u2013 most recent education status", not_a_row),
+        ("K12: Graduated from high school", recent == 0),
+        ("K12: Obtained GED", recent == 1),
+        ("K12: Dropped out", recent == 2),
+        ("K12: Suspended", recent == 3),
+        ("K12: Expelled", recent == 4),
+        ("Higher education: Pursuing a credential but not currently attending", recent == 5),
+        ("Higher education: Dropped out", recent == 6),
+        ("Higher education: Obtained a credential/degree", recent == 7),
+        (DK_PNTA, recent == 9),
+        (NOT_COLLECTED, recent == 99),
+        ("For those currently enrolled \u2013 current status", not_a_row),
+        ("Pursuing a high school diploma or GED", current == 0),
+        ("Pursuing Associate\u2019s Degree", current == 1),
+        ("Pursuing Bachelor\u2019s Degree", current == 2),
+        ("Pursuing Graduate Degree", current == 3),
+        ("Pursuing other post-secondary credential", current == 4),
+        (DK_PNTA, current == 9),
+        (NOT_COLLECTED, current == 99),
+        ("Total persons", pl.lit(True)),
+    ]
+    columns = [
+        ("At Project Start", pl.col("DataCollectionStage") == 1),
+        ("At Project Exit", pl.col("DataCollectionStage") == 3),
+    ]
+    return count_grid("Q27m", records, rows, columns)

@@ -1,0 +1,289 @@
+"""Income and sources (4.02), non-cash benefits (4.03) and health insurance (4.04) at the
+three APR/CAPER collection points, written once for Q16–Q21, the youth tables (Q27g–Q27i)
+and the CAPER.
+
+Each stage function returns one row per client of ``ctx.served`` in that stage's universe,
+with the matching IncomeBenefits record's columns joined (all null when there is none):
+
+* ``income_at_start``: every client; the record with DataCollectionStage 1 (project start)
+  and InformationDate equal to the project start date.
+* ``income_at_annual_assessment``: stayers; ``annual_due`` is the anniversary of the head
+  of household's project start most recently reached by the report end (null while the
+  household has not been in the project a year: no annual assessment is required). The
+  record is the latest DataCollectionStage 5 record dated within 30 days of ``annual_due``.
+* ``income_at_exit``: leavers; the DataCollectionStage 3 record dated on the exit date.
+
+``with_total_income`` adds the monthly cash income the questions classify.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from .universe import ReportContext, full_years
+
+START, ANNUAL, EXIT = "start", "annual", "exit"
+STAGES = (START, ANNUAL, EXIT)
+
+# 4.02 cash income sources: (yes/no field, amount field, HUD's row label).
+INCOME_SOURCES: list[tuple[str, str, str]] = [
+    ("Earned", "EarnedAmount", "Earned Income"),
+    ("Unemployment", "UnemploymentAmount", "Unemployment Insurance"),
+    ("SSI", "SSIAmount", "Supplemental Security Income (SSI)"),
+    ("SSDI", "SSDIAmount", "Social Security Disability Insurance (SSDI)"),
+    (
+        "VADisabilityService",
+        "VADisabilityServiceAmount",
+        "VA Service – Connected Disability Compensation",
+    ),
+    (
+        "VADisabilityNonService",
+        "VADisabilityNonServiceAmount",
+        "VA Non-Service Connected Disability Pension",
+    ),
+    ("PrivateDisability", "PrivateDisabilityAmount", "Private Disability Insurance"),
+    ("WorkersComp", "WorkersCompAmount", "Worker’s Compensation"),
+    ("TANF", "TANFAmount", "Temporary Assistance for Needy Families (TANF)"),
+    ("GA", "GAAmount", "General Assistance (GA)"),
+    ("SocSecRetirement", "SocSecRetirementAmount", "Retirement Income from Social Security"),
+    ("Pension", "PensionAmount", "Pension or retirement income from a former job"),
+    ("ChildSupport", "ChildSupportAmount", "Child Support"),
+    ("Alimony", "AlimonyAmount", "Alimony and other spousal support"),
+    ("OtherIncomeSource", "OtherIncomeAmount", "Other Source"),
+]
+
+# 4.03 non-cash benefit sources: (field, HUD's row label).
+BENEFIT_SOURCES: list[tuple[str, str]] = [
+    ("SNAP", "Supplemental Nutrition Assistance Program (SNAP) (Previously known as Food Stamps)"),
+    ("WIC", "Special Supplemental Nutrition Program for Women, Infants, and Children (WIC)"),
+    ("TANFChildCare", "TANF Child Care Services"),
+    ("TANFTransportation", "TANF Transportation Services"),
+    ("OtherTANF", "Other TANF-Funded Services"),
+    ("OtherBenefitsSource", "Other Source"),
+]
+
+# 4.04 health insurance sources: (field, HUD's row label).
+INSURANCE_SOURCES: list[tuple[str, str]] = [
+    ("Medicaid", "MEDICAID"),
+    ("Medicare", "MEDICARE"),
+    ("SCHIP", "State Children’s Health Insurance Program"),
+    ("VHAServices", "Veteran's Health Administration (VHA)"),
+    ("EmployerProvided", "Employer – Provided Health Insurance"),
+    ("COBRA", "Health Insurance obtained through COBRA"),
+    ("PrivatePay", "Private Pay Health Insurance"),
+    ("StateHealthIns", "State Health Insurance for Adults"),
+    ("IndianHealthServices", "Indian Health Services Program"),
+    ("OtherInsurance", "Other"),
+]
+
+# Income groups of Q16 (upper bounds of monthly cash income).
+INCOME_RANGES: list[tuple[float, str]] = [
+    (150, "$1 - $150"),
+    (250, "$151 - $250"),
+    (500, "$251 - $500"),
+    (1000, "$501 - $1,000"),
+    (1500, "$1,001 - $1,500"),
+    (2000, "$1,501 - $2,000"),
+]
+NO_INCOME = "No Income"
+HIGHEST_RANGE = "$2,001+"
+DK_PNTA = "Client Doesn't Know/Prefers Not To Answer"
+NOT_COLLECTED = "Data Not Collected"
+NO_ANNUAL_REQUIRED = "No Annual Required"
+ANNUAL_MISSING = "Required Annual Missing"
+
+ANNUAL_WINDOW_DAYS = 30
+
+# IncomeBenefits columns a stage frame carries (everything but the export bookkeeping).
+_RECORD_COLUMNS = [
+    "IncomeBenefitsID",
+    "InformationDate",
+    "DataCollectionStage",
+    "IncomeFromAnySource",
+    "TotalMonthlyIncome",
+    *[column for source in INCOME_SOURCES for column in source[:2]],
+    "BenefitsFromAnySource",
+    *[field for field, _ in BENEFIT_SOURCES],
+    "InsuranceFromAnySource",
+    *[field for field, _ in INSURANCE_SOURCES],
+]
+
+
+def _cached(ctx: ReportContext, key: str, build):
+    cache = ctx.__dict__.setdefault("_income_stages", {})
+    if key not in cache:
+        cache[key] = build()
+    return cache[key]
+
+
+def _records(ctx: ReportContext, stage: int) -> pl.DataFrame:
+    """IncomeBenefits records of one DataCollectionStage, latest update first."""
+    return (
+        ctx.frames["IncomeBenefits"]
+        .filter(pl.col("DataCollectionStage") == stage)
+        .sort(["DateUpdated", "IncomeBenefitsID"], descending=True, nulls_last=True)
+        .select("EnrollmentID", *_RECORD_COLUMNS)
+    )
+
+
+def annual_assessment_due(ctx: ReportContext) -> pl.DataFrame:
+    """HouseholdID -> ``annual_due``: the latest anniversary of the head of household's
+    project start on or before the report end, for households in the project a year or more
+    (Glossary, "Annual Assessment": due within 30 days of each anniversary of the HoH's
+    start)."""
+
+    def build() -> pl.DataFrame:
+        end = pl.lit(ctx.params.end)
+        households = ctx.served["HouseholdID"].unique().implode()
+        hoh_start = (
+            ctx.frames["Enrollment"]
+            .filter((pl.col("RelationshipToHoH") == 1) & pl.col("HouseholdID").is_in(households))
+            .group_by("HouseholdID")
+            .agg(hoh_start=pl.col("EntryDate").max())
+        )
+        years = full_years(pl.col("hoh_start"), end)
+        return (
+            hoh_start.with_columns(years_in_project=years)
+            .filter(pl.col("years_in_project") > 0)
+            .select(
+                "HouseholdID",
+                annual_due=pl.col("hoh_start").dt.offset_by(
+                    pl.format("{}y", pl.col("years_in_project"))
+                ),
+            )
+        )
+
+    return _cached(ctx, "annual_due", build)
+
+
+def income_at_start(ctx: ReportContext) -> pl.DataFrame:
+    """Every served client with the project-start record dated on the project start."""
+
+    def build() -> pl.DataFrame:
+        records = _records(ctx, 1).unique(["EnrollmentID", "InformationDate"], keep="first")
+        return ctx.served.join(
+            records,
+            left_on=["EnrollmentID", "EntryDate"],
+            right_on=["EnrollmentID", "InformationDate"],
+            how="left",
+        ).with_columns(InformationDate=pl.when(pl.col("IncomeBenefitsID").is_not_null()).then(
+            pl.col("EntryDate")
+        ))
+
+    return _cached(ctx, START, build)
+
+
+def income_at_exit(ctx: ReportContext) -> pl.DataFrame:
+    """Every leaver with the project-exit record dated on the exit date."""
+
+    def build() -> pl.DataFrame:
+        records = _records(ctx, 3).unique(["EnrollmentID", "InformationDate"], keep="first")
+        return (
+            ctx.served.filter(pl.col("leaver"))
+            .join(
+                records,
+                left_on=["EnrollmentID", "ExitDate"],
+                right_on=["EnrollmentID", "InformationDate"],
+                how="left",
+            )
+            .with_columns(
+                InformationDate=pl.when(pl.col("IncomeBenefitsID").is_not_null()).then(
+                    pl.col("ExitDate")
+                )
+            )
+        )
+
+    return _cached(ctx, EXIT, build)
+
+
+def income_at_annual_assessment(ctx: ReportContext) -> pl.DataFrame:
+    """Every stayer with ``annual_due`` and the latest annual-assessment record dated within
+    30 days of it (all record columns null when none is due or none was recorded)."""
+
+    def build() -> pl.DataFrame:
+        stayers = ctx.served.filter(pl.col("stayer")).join(
+            annual_assessment_due(ctx), on="HouseholdID", how="left"
+        )
+        distance = (pl.col("InformationDate") - pl.col("annual_due")).dt.total_days()
+        in_window = (
+            stayers.select("EnrollmentID", "annual_due")
+            .filter(pl.col("annual_due").is_not_null())
+            .join(_records(ctx, 5), on="EnrollmentID", how="inner")
+            .filter(distance.abs() <= ANNUAL_WINDOW_DAYS)
+            .sort(["InformationDate"], descending=True, maintain_order=True)
+            .unique("EnrollmentID", keep="first")
+            .drop("annual_due")
+        )
+        return stayers.join(in_window, on="EnrollmentID", how="left")
+
+    return _cached(ctx, ANNUAL, build)
+
+
+def income_at(ctx: ReportContext, stage: str) -> pl.DataFrame:
+    return {
+        START: income_at_start,
+        ANNUAL: income_at_annual_assessment,
+        EXIT: income_at_exit,
+    }[stage](ctx)
+
+
+def _amount(flag: str, amount: str) -> pl.Expr:
+    """A source's amount counts only when the source is marked Yes and the amount is
+    positive."""
+    return (
+        pl.when((pl.col(flag) == 1) & (pl.col(amount) > 0)).then(pl.col(amount)).otherwise(0.0)
+    )
+
+
+def with_total_income(frame: pl.DataFrame, annual: bool = False) -> pl.DataFrame:
+    """Adds ``earned_income``, ``total_income`` (null when unknown) and ``income_group``
+    (Q16's row).
+
+    Total monthly income is TotalMonthlyIncome when positive, else the sum of the
+    sources' amounts; it is 0 when the client reported no income (IncomeFromAnySource 0, or
+    a non-positive total with no contradicting "Yes"). In the annual column a stayer whose
+    household has no assessment due is "No Annual Required" and one whose due assessment
+    is absent is "Required Annual Missing"."""
+    sources_sum = pl.sum_horizontal(
+        [_amount(flag, amount) for flag, amount, _ in INCOME_SOURCES]
+    )
+    any_source = pl.col("IncomeFromAnySource")
+    total = (
+        pl.when(pl.col("TotalMonthlyIncome") > 0)
+        .then(pl.col("TotalMonthlyIncome"))
+        .when(sources_sum > 0)
+        .then(sources_sum)
+        .when(
+            (any_source == 0)
+            | (
+                (pl.col("TotalMonthlyIncome") <= 0)
+                & (any_source.is_null() | (any_source == 1))
+            )
+        )
+        .then(0.0)
+    )
+    frame = frame.with_columns(
+        earned_income=_amount("Earned", "EarnedAmount"),
+        total_income=total,
+    )
+    group = pl.when(pl.col("total_income").is_null()).then(
+        pl.when(any_source.is_in([8, 9])).then(pl.lit(DK_PNTA)).otherwise(pl.lit(NOT_COLLECTED))
+    )
+    group = group.when(pl.col("total_income") == 0).then(pl.lit(NO_INCOME))
+    for upper, label in INCOME_RANGES:
+        group = group.when(pl.col("total_income") <= upper).then(pl.lit(label))
+    group = group.otherwise(pl.lit(HIGHEST_RANGE))
+    if annual:
+        group = (
+            pl.when(pl.col("annual_due").is_null())
+            .then(pl.lit(NO_ANNUAL_REQUIRED))
+            .when(pl.col("IncomeBenefitsID").is_null())
+            .then(pl.lit(ANNUAL_MISSING))
+            .otherwise(group)
+        )
+    return frame.with_columns(income_group=group)
+
+
+def has_income_information() -> pl.Expr:
+    """IncomeFromAnySource answered Yes or No (the Q17/Q18/Q19 "income information")."""
+    return pl.col("IncomeFromAnySource").is_in([0, 1])

@@ -1,0 +1,205 @@
+"""Lengths of time shared by the APR/CAPER Q22 questions and the youth questions (Q27).
+
+* ``with_participation_days``: a client's length of participation in the project, in days
+  (bed nights for night-by-night shelters).
+* ``with_time_to_move_in`` / ``with_time_prior_to_housing``: days from project start to
+  housing move-in (Q22c, Q22f) and from the start of homelessness (3.917) to housing (Q22e,
+  Q22g).
+* HUD's day bands (``*_BANDS``) and ``band_of``, which labels a number of days with them.
+
+Every function takes ``ctx`` and a frame shaped like ``ctx.served`` (so ``ctx.subset(...)``
+frames work too) and returns that frame with columns added.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from .universe import ReportContext, days_between
+
+Band = tuple[int, int | None, str]  # (lowest day, highest day or None for open-ended, label)
+
+NIGHT_BY_NIGHT_SHELTER = 1
+# HMIS project types whose housing starts at Housing Move-In Date (3.20): PSH, PH - housing
+# only, PH - housing with services, RRH.
+PERMANENT_HOUSING = [3, 9, 10, 13]
+# Project types with a move-in date in Q22c/Q22f ("PSH & RRH").
+PSH_AND_RRH = [3, 13]
+# Project types of Q22e/Q22g: ES entry/exit, ES night-by-night, TH, PSH, SH, PH - housing
+# only, RRH (HUD's list has no PH - housing with services).
+TIME_PRIOR_TO_HOUSING_PROJECTS = [0, 1, 2, 3, 8, 9, 13]
+
+_SHORT_BANDS: list[Band] = [
+    (0, 7, "0 to 7 days"),
+    (8, 14, "8 to 14 days"),
+    (15, 21, "15 to 21 days"),
+    (22, 30, "22 to 30 days"),
+    (31, 60, "31 to 60 days"),
+    (61, 90, "61 to 90 days"),
+    (91, 180, "91 to 180 days"),
+    (181, 365, "181 to 365 days"),
+    (366, 730, "366 to 730 days (1-2 Yrs)"),
+]
+_LONG_BANDS: list[Band] = [
+    (731, 1095, "731 to 1,095 days (2-3 Yrs)"),
+    (1096, 1460, "1,096 to 1,460 days (3-4 Yrs)"),
+    (1461, 1825, "1,461 to 1,825 days (4-5 Yrs)"),
+    (1826, None, "More than 1,825 days (>5 Yrs)"),
+]
+# Q22a1 (APR length of participation).
+APR_PARTICIPATION_BANDS: list[Band] = [
+    (0, 30, "30 days or less"),
+    *[band for band in _SHORT_BANDS if band[0] > 30],
+    *_LONG_BANDS,
+]
+# Q22a2 (CAPER length of participation).
+CAPER_PARTICIPATION_BANDS: list[Band] = [*_SHORT_BANDS, *_LONG_BANDS]
+# Q22c, Q22d, Q22e: weeks and months up to two years, then one open band.
+TWO_YEAR_BANDS: list[Band] = [*_SHORT_BANDS, (731, None, "731 days or more")]
+
+
+def band_of(days: pl.Expr, bands: list[Band]) -> pl.Expr:
+    """The label of the band ``days`` falls in; null when ``days`` is null or negative."""
+    expr = pl.when(pl.lit(False)).then(pl.lit(None, dtype=pl.String))
+    for low, high, label in bands:
+        inside = days >= low if high is None else days.is_between(low, high)
+        expr = expr.when(inside).then(pl.lit(label))
+    return expr.otherwise(pl.lit(None, dtype=pl.String))
+
+
+def band_rows(column: str, bands: list[Band]) -> list[tuple[str, pl.Expr]]:
+    """count_grid rows, one per band, for a column made by ``band_of``."""
+    return [(label, pl.col(column) == label) for _, _, label in bands]
+
+
+# --- length of participation ---------------------------------------------------------------
+def bed_nights(ctx: ReportContext, frame: pl.DataFrame) -> pl.DataFrame:
+    """EnrollmentID -> number of distinct bed nights of each night-by-night enrollment.
+
+    HUD counts the distinct dates of bed-night services (Services RecordType 200,
+    TypeProvided 200) on or after the project start date and on or before the report end
+    date. HUD's reference output also counts a night on the exit date; nights after the
+    exit are not part of the stay.
+    """
+    stays = frame.filter(pl.col("ProjectType") == NIGHT_BY_NIGHT_SHELTER).select(
+        "EnrollmentID", "EntryDate", "ExitDate"
+    )
+    if stays.is_empty():
+        return pl.DataFrame(schema={"EnrollmentID": pl.String, "bed_nights": pl.Int64})
+    services = ctx.frames["Services"].filter(
+        (pl.col("RecordType") == 200) & (pl.col("TypeProvided") == 200)
+    )
+    return (
+        services.select("EnrollmentID", "DateProvided")
+        .join(stays, on="EnrollmentID", how="inner")
+        .filter(
+            (pl.col("DateProvided") >= pl.col("EntryDate"))
+            & (pl.col("DateProvided") <= ctx.params.end)
+            & (pl.col("ExitDate").is_null() | (pl.col("DateProvided") <= pl.col("ExitDate")))
+        )
+        .group_by("EnrollmentID")
+        .agg(bed_nights=pl.col("DateProvided").n_unique().cast(pl.Int64))
+    )
+
+
+def with_participation_days(ctx: ReportContext, frame: pl.DataFrame) -> pl.DataFrame:
+    """Adds ``participation_days``: exit date (for stayers, the day after the report end)
+    minus project start date; for night-by-night shelters the number of bed nights."""
+    counted = bed_nights(ctx, frame)
+    frame = frame.drop("bed_nights", strict=False).join(counted, on="EnrollmentID", how="left")
+    end_of_stay = pl.coalesce(pl.col("ExitDate"), pl.lit(ctx.params.day_after_end))
+    return frame.with_columns(
+        participation_days=pl.when(pl.col("ProjectType") == NIGHT_BY_NIGHT_SHELTER)
+        .then(pl.col("bed_nights").fill_null(0))
+        .otherwise(days_between(pl.col("EntryDate"), end_of_stay))
+    ).drop("bed_nights")
+
+
+# --- housing move-in -------------------------------------------------------------------------
+def with_housing_move_in(ctx: ReportContext, frame: pl.DataFrame) -> pl.DataFrame:
+    """Adds ``housed_on``: the client's adjusted housing move-in date in any permanent
+    housing project (the engine's ``move_in_date_adj`` covers PSH and RRH only).
+
+    HUD: the head of household's move-in date applies to every member; a member who
+    entered later is housed from their own project start (or birth); a member who exited
+    before the household moved in was never housed.
+    """
+    heads = (
+        ctx.enrollments.filter(
+            (pl.col("RelationshipToHoH") == 1) & pl.col("ProjectType").is_in(PERMANENT_HOUSING)
+        )
+        .group_by("HouseholdID")
+        .agg(ph_hoh_move_in=pl.col("MoveInDate").min())
+    )
+    frame = frame.join(heads, on="HouseholdID", how="left")
+    move_in = pl.col("ph_hoh_move_in")
+    housed_on = pl.when(
+        pl.col("ProjectType").is_in(PERMANENT_HOUSING)
+        & move_in.is_not_null()
+        & (pl.col("ExitDate").is_null() | (move_in <= pl.col("ExitDate")))
+    ).then(
+        pl.when(
+            (move_in >= pl.col("EntryDate"))
+            & (pl.col("DOB").is_null() | (move_in >= pl.col("DOB")))
+        )
+        .then(move_in)
+        .otherwise(pl.col("EntryDate"))
+    )
+    return frame.with_columns(housed_on=housed_on).drop("ph_hoh_move_in")
+
+
+def with_time_to_move_in(ctx: ReportContext, frame: pl.DataFrame) -> pl.DataFrame:
+    """Adds, for PSH and RRH clients: ``moved_in`` (housed within the report period),
+    ``exited_without_move_in`` (a leaver never housed) and ``days_to_move_in`` (project
+    start to move-in), as Q22c and Q22f define them."""
+    frame = with_housing_move_in(ctx, frame)
+    start, end = ctx.params.start, ctx.params.end
+    ph = pl.col("ProjectType").is_in(PSH_AND_RRH)
+    moved_in = ph & pl.col("housed_on").is_between(start, end)
+    return frame.with_columns(
+        moved_in=moved_in.fill_null(False),
+        exited_without_move_in=(
+            ph & pl.col("housed_on").is_null() & pl.col("ExitDate").is_not_null()
+        ).fill_null(False),
+        days_to_move_in=pl.when(moved_in).then(
+            days_between(pl.col("EntryDate"), pl.col("housed_on"))
+        ),
+    )
+
+
+def with_time_prior_to_housing(ctx: ReportContext, frame: pl.DataFrame) -> pl.DataFrame:
+    """Adds, for the project types of Q22e/Q22g: ``housing_date`` (project start, or the
+    move-in date in permanent housing), ``homeless_since`` (3.917 Date homelessness
+    started: the client's own for adults and unknown ages when it is not after project
+    start; the head of household's for a child who entered with the head) and
+    ``days_prior_to_housing`` (null when either date is missing or out of order).
+
+    ``in_time_prior_to_housing`` marks the clients the questions count: a child who joined
+    the household after the head's project start has no 3.917 history of their own to
+    report and is left out (as in HUD's reference output)."""
+    frame = with_housing_move_in(ctx, frame)
+    child = (pl.col("age") < 18).fill_null(False)
+    joined_later = child & (pl.col("EntryDate") != pl.col("hoh_entry_date")).fill_null(False)
+    in_scope = pl.col("ProjectType").is_in(TIME_PRIOR_TO_HOUSING_PROJECTS) & ~joined_later
+    housing_date = (
+        pl.when(pl.col("ProjectType").is_in(PERMANENT_HOUSING))
+        .then(pl.col("housed_on"))
+        .otherwise(pl.col("EntryDate"))
+    )
+    homeless_since = (
+        pl.when(child)
+        .then(
+            pl.when(pl.col("EntryDate") == pl.col("hoh_entry_date")).then(
+                pl.col("hoh_date_to_street")
+            )
+        )
+        .when(pl.col("DateToStreetESSH") <= pl.col("EntryDate"))
+        .then(pl.col("DateToStreetESSH"))
+    )
+    frame = frame.with_columns(
+        in_time_prior_to_housing=in_scope.fill_null(False),
+        housing_date=pl.when(in_scope).then(housing_date),
+        homeless_since=pl.when(in_scope).then(homeless_since),
+    )
+    days = days_between(pl.col("homeless_since"), pl.col("housing_date"))
+    return frame.with_columns(days_prior_to_housing=pl.when(days >= 0).then(days))

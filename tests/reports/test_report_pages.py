@@ -1,0 +1,289 @@
+"""The reports pages: an agency user runs an APR on their project, reads the tables, drills
+into a cell (only their clients, each listed client audited), downloads the Sage zip and the
+XLSX; an Access Point user is refused; nobody opens another agency's run or cell."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+
+import pytest
+from django.urls import reverse
+
+from sunflower.accounts.roles import Role
+from sunflower.accounts.testing import create_user_with_role
+
+pytestmark = [pytest.mark.reports, pytest.mark.django_db]
+
+PASSWORD = "a-long-enough-password"
+START, END = dt.date(2025, 1, 1), dt.date(2025, 12, 31)
+COC = "KS-507"
+
+
+@pytest.fixture
+def report_world(db):
+    """Two agencies, each with a PSH project in KS-507 and adults enrolled in 2025."""
+    from sunflower.hmis.models import ProjectCoC
+    from sunflower.hmis.testing import make_client, make_enrollment, make_organization, make_project
+
+    agencies, projects, clients = {}, {}, {}
+    for key, name, people in (
+        ("own", "Prairie Housing", ["Avery", "Blake", "Casey"]),
+        ("other", "River Housing", ["Drew", "Emery"]),
+    ):
+        agencies[key] = make_organization(organization_name=name)
+        projects[key] = make_project(agencies[key], project_type=3, project_name=f"{name} PSH")
+        ProjectCoC.objects.create(project=projects[key], coc_code=COC, geocode="209999")
+        clients[key] = []
+        for first in people:
+            client = make_client(first_name=first, last_name="Report", dob=dt.date(1980, 1, 1))
+            make_enrollment(client, projects[key], entry_date=dt.date(2025, 3, 1))
+            clients[key].append(client)
+    users = {
+        "agency": create_user_with_role(
+            "agency@example.org", Role.AGENCY_CES, PASSWORD, organization=agencies["own"]
+        ),
+        "other_agency": create_user_with_role(
+            "other@example.org", Role.AGENCY_ADMIN, PASSWORD, organization=agencies["other"]
+        ),
+        "access_point": create_user_with_role(
+            "ap@example.org", Role.ACCESS_POINT, PASSWORD, organization=agencies["own"]
+        ),
+        "vsp": create_user_with_role("vsp@example.org", Role.VICTIM_SERVICE_PROVIDER, PASSWORD),
+        "admin": create_user_with_role(
+            "lead@example.org", Role.HMIS_ADMIN, PASSWORD, organization=make_organization()
+        ),
+    }
+    return {"agencies": agencies, "projects": projects, "clients": clients, "users": users}
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def run_apr(client, django_capture_on_commit_callbacks, project, report="apr"):
+    """Submit the form as a user would; the job runs in-process on commit (eager Celery)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("reports:index"),
+            {
+                "report": report,
+                "coc": COC,
+                "projects": [project.pk] if project is not None else [],
+                "start": START.isoformat(),
+                "end": END.isoformat(),
+            },
+        )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    from sunflower.reports.models import ReportRun
+
+    return ReportRun.objects.latest("id")
+
+
+def q5a_total_cell(run):
+    from sunflower.reports.results import load_tables
+
+    table = load_tables(run.pk)["Q5a"]
+    return table, table.row_index("Total number of persons served"), table.col_index(
+        "Count of Clients"
+    )
+
+
+def test_agency_user_runs_an_apr_and_sees_every_table(
+    client, report_world, django_capture_on_commit_callbacks
+):
+    from sunflower.reports.engine.registry import questions_of
+
+    client.force_login(report_world["users"]["agency"])
+    page = client.get(reverse("reports:index"))
+    assert page.status_code == 200
+    form = page.context["form"]
+    # Only the agency's own project is offered.
+    assert list(form.fields["projects"].queryset) == [report_world["projects"]["own"]]
+
+    run = run_apr(client, django_capture_on_commit_callbacks, report_world["projects"]["own"])
+
+    assert run.status == "succeeded", run.error
+    assert run.progress == 100
+    assert run.params["project_ids"] == [report_world["projects"]["own"].project_id]
+    response = client.get(reverse("reports:run", args=[run.pk]))
+    assert response.status_code == 200
+    body = response.content.decode()
+    for name in questions_of("apr"):
+        assert f'data-question="{name}"' in body
+    table, r, c = q5a_total_cell(run)
+    assert table.values[r][c] == 3  # the agency's three clients, not the other agency's
+    assert reverse("reports:cell", args=[run.pk, "Q5a", r, c]) in body
+
+
+def test_leaving_projects_empty_reports_on_the_agencys_projects_in_the_coc(
+    client, report_world, django_capture_on_commit_callbacks
+):
+    client.force_login(report_world["users"]["agency"])
+    run = run_apr(client, django_capture_on_commit_callbacks, None)
+    assert run.status == "succeeded", run.error
+    assert run.params["project_ids"] == [report_world["projects"]["own"].project_id]
+    assert list(run.projects.all()) == [report_world["projects"]["own"]]
+
+
+@pytest.mark.security
+def test_drill_down_lists_the_clients_behind_the_cell_and_audits_each(
+    client, report_world, django_capture_on_commit_callbacks
+):
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    from sunflower.hmis.models import Client
+
+    client.force_login(report_world["users"]["agency"])
+    run = run_apr(client, django_capture_on_commit_callbacks, report_world["projects"]["own"])
+    _table, r, c = q5a_total_cell(run)
+    url = reverse("reports:cell", args=[run.pk, "Q5a", r, c])
+    # No personal data in the URL: run id, question, row and column only.
+    assert url == f"/reports/runs/{run.pk}/Q5a/{r}/{c}/"
+    client_type = ContentType.objects.get_for_model(Client)
+    accesses = LogEntry.objects.filter(action=LogEntry.Action.ACCESS, content_type=client_type)
+    before = set(accesses.values_list("pk", flat=True))
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+    listed = {person["client"].pk for person in response.context["people"]}
+    assert listed == {person.pk for person in report_world["clients"]["own"]}
+    body = response.content.decode()
+    assert "Avery" in body and "Drew" not in body
+    new_entries = accesses.exclude(pk__in=before)
+    assert sorted(int(entry.object_pk) for entry in new_entries) == sorted(listed)
+    assert {entry.actor_id for entry in new_entries} == {report_world["users"]["agency"].pk}
+
+
+def test_a_cell_that_is_not_a_count_does_not_drill_down(
+    client, report_world, django_capture_on_commit_callbacks
+):
+    client.force_login(report_world["users"]["agency"])
+    run = run_apr(client, django_capture_on_commit_callbacks, report_world["projects"]["own"])
+    assert client.get(reverse("reports:cell", args=[run.pk, "Q5a", 99, 0])).status_code == 404
+    assert client.get(reverse("reports:cell", args=[run.pk, "Q99", 0, 0])).status_code == 404
+
+
+def test_zip_and_xlsx_downloads(client, report_world, django_capture_on_commit_callbacks):
+    client.force_login(report_world["users"]["agency"])
+    run = run_apr(client, django_capture_on_commit_callbacks, report_world["projects"]["own"])
+    from sunflower.reports.results import load_tables
+
+    tables = load_tables(run.pk)
+
+    response = client.get(reverse("reports:download_zip", args=[run.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    assert sorted(archive.namelist()) == sorted(f"{name}.csv" for name in tables)
+    assert archive.read("Q5a.csv").decode() == tables["Q5a"].to_csv()
+
+    response = client.get(reverse("reports:download_xlsx", args=[run.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    workbook = zipfile.ZipFile(io.BytesIO(response.content))  # an XLSX is a zip of XML parts
+    sheets = [n for n in workbook.namelist() if n.startswith("xl/worksheets/sheet")]
+    assert len(sheets) == len(tables)
+    assert "Q5a" in workbook.read("xl/workbook.xml").decode()
+
+
+@pytest.mark.security
+@pytest.mark.parametrize("role", ["access_point", "vsp"])
+def test_access_point_and_vsp_users_are_refused(client, report_world, role):
+    client.force_login(report_world["users"][role])
+    response = client.get(reverse("reports:index"))
+    assert response.status_code == 403
+    response = client.post(
+        reverse("reports:index"),
+        {"report": "apr", "coc": COC, "start": START.isoformat(), "end": END.isoformat()},
+    )
+    assert response.status_code == 403
+    from sunflower.reports.models import ReportRun
+
+    assert not ReportRun.objects.exists()
+
+
+@pytest.mark.security
+def test_the_nav_link_shows_only_for_permitted_users(client, report_world):
+    url = reverse("reports:index")
+    client.force_login(report_world["users"]["agency"])
+    assert f'href="{url}"' in client.get(reverse("home")).content.decode()
+    client.force_login(report_world["users"]["access_point"])
+    assert f'href="{url}"' not in client.get(reverse("home")).content.decode()
+
+
+@pytest.mark.security
+def test_a_project_of_another_agency_cannot_be_chosen(client, report_world):
+    from sunflower.reports.models import ReportRun
+
+    client.force_login(report_world["users"]["agency"])
+    response = client.post(
+        reverse("reports:index"),
+        {
+            "report": "apr",
+            "coc": COC,
+            "projects": [report_world["projects"]["other"].pk],
+            "start": START.isoformat(),
+            "end": END.isoformat(),
+        },
+    )
+    assert response.status_code == 200
+    assert "projects" in response.context["form"].errors
+    assert not ReportRun.objects.exists()
+
+
+@pytest.mark.security
+def test_another_agency_cannot_see_the_run_its_cells_or_downloads(
+    client, report_world, django_capture_on_commit_callbacks
+):
+    client.force_login(report_world["users"]["agency"])
+    run = run_apr(client, django_capture_on_commit_callbacks, report_world["projects"]["own"])
+    _table, r, c = q5a_total_cell(run)
+
+    client.force_login(report_world["users"]["other_agency"])
+    for url in (
+        reverse("reports:run", args=[run.pk]),
+        reverse("reports:cell", args=[run.pk, "Q5a", r, c]),
+        reverse("reports:download_zip", args=[run.pk]),
+        reverse("reports:download_xlsx", args=[run.pk]),
+    ):
+        assert client.get(url).status_code == 404, url
+    assert run not in client.get(reverse("reports:index")).context["runs"]
+
+
+@pytest.mark.security
+def test_the_hmis_lead_sees_a_run_but_the_drill_down_stays_within_what_they_may_see(
+    client, report_world, django_capture_on_commit_callbacks
+):
+    client.force_login(report_world["users"]["agency"])
+    run = run_apr(client, django_capture_on_commit_callbacks, report_world["projects"]["own"])
+    _table, r, c = q5a_total_cell(run)
+    client.force_login(report_world["users"]["admin"])
+    response = client.get(reverse("reports:cell", args=[run.pk, "Q5a", r, c]))
+    assert response.status_code == 200
+    assert len(response.context["people"]) == 3
+
+
+def test_progress_is_polled_until_the_run_finishes(client, report_world):
+    from sunflower.reports.models import ReportRun
+
+    user = report_world["users"]["agency"]
+    run = ReportRun.objects.create(
+        report="apr",
+        requested_by=user,
+        params={"start": "2025-01-01", "end": "2025-12-31", "coc": COC, "project_ids": []},
+        status=ReportRun.Status.RUNNING,
+        progress=40,
+        progress_question="Q10a",
+    )
+    client.force_login(user)
+    response = client.get(reverse("reports:run", args=[run.pk]), HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert 'hx-trigger="every 1s"' in body and "40%" in body and "Q10a" in body
+    ReportRun.objects.filter(pk=run.pk).update(status=ReportRun.Status.SUCCEEDED)
+    response = client.get(reverse("reports:run", args=[run.pk]), HTTP_HX_REQUEST="true")
+    assert response["HX-Refresh"] == "true"
