@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from sunflower.reports.engine.registry import REPORT_KINDS
@@ -62,3 +64,11 @@ class ReportRun(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in self.FINISHED
+
+
+@receiver(post_delete, sender=ReportRun)
+def _delete_result_files(sender, instance, **kwargs):
+    """A deleted run takes its stored tables and members with it (they hold client IDs)."""
+    from sunflower.reports.results import delete_results
+
+    delete_results(instance.pk)

@@ -56,7 +56,7 @@ def save_tables(run_pk: int, tables: dict[str, Table]) -> None:
     (folder / "members").mkdir(parents=True)
     for table in tables.values():
         table.write_csv(folder / "tables")
-        members = table.members if table.members is not None else pl.DataFrame(schema=MEMBER_SCHEMA)
+        members = table.collect_members()
         members.select(list(MEMBER_SCHEMA)).cast(MEMBER_SCHEMA).write_parquet(
             folder / "members" / f"{table.name}.parquet"
         )
@@ -84,11 +84,7 @@ def cell_members(run_pk: int, question: str, row: int, col: int) -> pl.DataFrame
     path = run_folder(run_pk) / "members" / f"{question}.parquet"
     if not path.exists():
         return pl.DataFrame(schema=MEMBER_SCHEMA)
-    return (
-        pl.scan_parquet(path)
-        .filter((pl.col("row") == row) & (pl.col("col") == col))
-        .collect()
-    )
+    return pl.scan_parquet(path).filter((pl.col("row") == row) & (pl.col("col") == col)).collect()
 
 
 def is_count_cell(table: Table, row: int, col: int) -> bool:

@@ -59,9 +59,7 @@ def execute_run(run):
     outcome = {"status": status, "error": error, "finished_at": timezone.now()}
     if status == ReportRun.Status.SUCCEEDED:
         outcome["progress"] = 100
-    ReportRun.objects.filter(pk=run.pk).update(
-        **outcome, seconds=time.perf_counter() - started
-    )
+    ReportRun.objects.filter(pk=run.pk).update(**outcome, seconds=time.perf_counter() - started)
     run.refresh_from_db()
     return run
 

@@ -76,7 +76,9 @@ def index(request):
     if request.method == "POST" and form.is_valid():
         run = _queue_run(request, form, projects, everywhere)
         if run is not None:
-            messages.info(request, _("The report is queued."))
+            run.refresh_from_db()  # without a worker the job has already run, on commit
+            if not run.is_finished:
+                messages.info(request, _("The report is queued."))
             return redirect("reports:run", pk=run.pk)
     runs = ReportRun.objects.filter(requested_by=request.user)[:25]
     return render(request, "reports/index.html", {"form": form, "runs": runs})

@@ -44,10 +44,16 @@ def test_the_database_source_is_scoped_by_the_access_policy(imported_kit):
 
     psh = hmis.Project.objects.get(project_id="780")
     rrh = hmis.Project.objects.get(project_id="1428")
-    admin = create_user_with_role("admin@psh.example.org", Role.AGENCY_ADMIN, organization=psh.organization)
+    admin = create_user_with_role(
+        "admin@psh.example.org", Role.AGENCY_ADMIN, organization=psh.organization
+    )
     period = (imported_kit.start, imported_kit.end, imported_kit.coc)
     # Their own project: the same clients as the system sees.
-    own = run_report("apr", from_database(admin, ReportParams(*period, ("780",))), ReportParams(*period, ("780",)))
+    own = run_report(
+        "apr",
+        from_database(admin, ReportParams(*period, ("780",))),
+        ReportParams(*period, ("780",)),
+    )
     assert own.tables["Q5a"].values[0][1] == 28  # HUD's expected Q5a for psh-coc-i
     # Another agency's project: refused, not silently empty.
     assert rrh.organization_id != psh.organization_id

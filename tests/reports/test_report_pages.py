@@ -16,7 +16,6 @@ from sunflower.accounts.testing import create_user_with_role
 
 pytestmark = [pytest.mark.reports, pytest.mark.django_db]
 
-PASSWORD = "a-long-enough-password"
 START, END = dt.date(2025, 1, 1), dt.date(2025, 12, 31)
 COC = "KS-507"
 
@@ -42,17 +41,17 @@ def report_world(db):
             clients[key].append(client)
     users = {
         "agency": create_user_with_role(
-            "agency@example.org", Role.AGENCY_CES, PASSWORD, organization=agencies["own"]
+            "agency@example.org", Role.AGENCY_CES, organization=agencies["own"]
         ),
         "other_agency": create_user_with_role(
-            "other@example.org", Role.AGENCY_ADMIN, PASSWORD, organization=agencies["other"]
+            "other@example.org", Role.AGENCY_ADMIN, organization=agencies["other"]
         ),
         "access_point": create_user_with_role(
-            "ap@example.org", Role.ACCESS_POINT, PASSWORD, organization=agencies["own"]
+            "ap@example.org", Role.ACCESS_POINT, organization=agencies["own"]
         ),
-        "vsp": create_user_with_role("vsp@example.org", Role.VICTIM_SERVICE_PROVIDER, PASSWORD),
+        "vsp": create_user_with_role("vsp@example.org", Role.VICTIM_SERVICE_PROVIDER),
         "admin": create_user_with_role(
-            "lead@example.org", Role.HMIS_ADMIN, PASSWORD, organization=make_organization()
+            "lead@example.org", Role.HMIS_ADMIN, organization=make_organization()
         ),
     }
     return {"agencies": agencies, "projects": projects, "clients": clients, "users": users}
@@ -86,8 +85,10 @@ def q5a_total_cell(run):
     from sunflower.reports.results import load_tables
 
     table = load_tables(run.pk)["Q5a"]
-    return table, table.row_index("Total number of persons served"), table.col_index(
-        "Count of Clients"
+    return (
+        table,
+        table.row_index("Total number of persons served"),
+        table.col_index("Count of Clients"),
     )
 
 
@@ -287,3 +288,72 @@ def test_progress_is_polled_until_the_run_finishes(client, report_world):
     ReportRun.objects.filter(pk=run.pk).update(status=ReportRun.Status.SUCCEEDED)
     response = client.get(reverse("reports:run", args=[run.pk]), HTTP_HX_REQUEST="true")
     assert response["HX-Refresh"] == "true"
+
+
+@pytest.mark.security
+def test_a_client_the_user_may_no_longer_see_is_not_listed(
+    client, report_world, django_capture_on_commit_callbacks
+):
+    """The drill-down asks the policy when it is opened, not when the report ran."""
+    from sunflower.hmis.models import Enrollment
+
+    client.force_login(report_world["users"]["agency"])
+    run = run_apr(client, django_capture_on_commit_callbacks, report_world["projects"]["own"])
+    _table, r, c = q5a_total_cell(run)
+    moved = report_world["clients"]["own"][0]
+    Enrollment.objects.filter(client=moved).update(project=report_world["projects"]["other"])
+
+    response = client.get(reverse("reports:cell", args=[run.pk, "Q5a", r, c]))
+
+    listed = {person["client"].pk for person in response.context["people"]}
+    assert moved.pk not in listed and len(listed) == 2
+    assert response.context["hidden"] == 1
+
+
+def test_the_hmis_lead_runs_a_whole_coc(client, report_world, django_capture_on_commit_callbacks):
+    client.force_login(report_world["users"]["admin"])
+    run = run_apr(client, django_capture_on_commit_callbacks, None)
+    assert run.status == "succeeded", run.error
+    assert run.params["project_ids"] == []  # every project of the CoC
+    table, r, c = q5a_total_cell(run)
+    assert table.values[r][c] == 5
+    client.force_login(report_world["users"]["agency"])
+    assert client.get(reverse("reports:run", args=[run.pk])).status_code == 404
+
+
+def test_the_caper_runs_from_the_page_too(client, report_world, django_capture_on_commit_callbacks):
+    from sunflower.reports.engine.registry import questions_of
+    from sunflower.reports.results import load_tables
+
+    client.force_login(report_world["users"]["agency"])
+    run = run_apr(
+        client, django_capture_on_commit_callbacks, report_world["projects"]["own"], "caper"
+    )
+    assert run.status == "succeeded", run.error
+    assert set(load_tables(run.pk)) == set(questions_of("caper"))
+
+
+def test_a_failed_run_says_why_and_deleting_a_run_removes_its_files(
+    client, report_world, django_capture_on_commit_callbacks, monkeypatch
+):
+    from sunflower.reports.engine import registry
+    from sunflower.reports.results import run_folder
+
+    client.force_login(report_world["users"]["agency"])
+    run = run_apr(client, django_capture_on_commit_callbacks, report_world["projects"]["own"])
+    folder = run_folder(run.pk)
+    assert (folder / "tables" / "Q5a.csv").exists()
+    assert (folder / "members" / "Q5a.parquet").exists()
+    run.delete()
+    assert not folder.exists()
+
+    def broken(*args, **kwargs):
+        raise ValueError("a question failed")
+
+    monkeypatch.setattr(registry, "run_report", broken)
+    run = run_apr(client, django_capture_on_commit_callbacks, report_world["projects"]["own"])
+    assert run.status == "failed"
+    assert "a question failed" in run.error
+    page = client.get(reverse("reports:run", args=[run.pk])).content.decode()
+    assert "a question failed" in page
+    assert client.get(reverse("reports:download_zip", args=[run.pk])).status_code == 404

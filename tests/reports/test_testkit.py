@@ -39,7 +39,9 @@ def results(kit, kit_frames):
 
     def get(report, slug, ids):
         if (report, slug) not in cache:
-            cache[(report, slug)] = run_report(report, kit_frames, ReportParams(kit.start, kit.end, kit.coc, ids))
+            cache[(report, slug)] = run_report(
+                report, kit_frames, ReportParams(kit.start, kit.end, kit.coc, ids)
+            )
         return cache[(report, slug)]
 
     return get
@@ -67,7 +69,11 @@ def test_every_count_cell_lists_exactly_the_clients_it_counts(results, report, s
     for table in results(report, slug, ids).tables.values():
         if table.members is None:
             continue
-        per_cell = table.members.group_by("row", "col").agg(pl.col("PersonalID").n_unique().alias("n"))
+        per_cell = (
+            table.collect_members()
+            .group_by("row", "col")
+            .agg(pl.col("PersonalID").n_unique().alias("n"))
+        )
         listed = {(row, col): n for row, col, n in per_cell.iter_rows()}
         for (row, col), n in listed.items():
             assert table.kind(row, col) == COUNT, (table.name, row, col)
@@ -106,7 +112,10 @@ def test_any_kit_in_the_same_layout_runs(tmp_path):
     kit = tmp_path / "kit"
     shutil.copytree(KIT_DIR / "source", kit / "data")
     (kit / "expected" / "apr" / "only-psh").mkdir(parents=True)
-    shutil.copy(KIT_DIR / "expected" / "apr" / "psh-coc-i" / "Q5a.csv", kit / "expected" / "apr" / "only-psh")
+    shutil.copy(
+        KIT_DIR / "expected" / "apr" / "psh-coc-i" / "Q5a.csv",
+        kit / "expected" / "apr" / "only-psh",
+    )
     (kit / "expected" / "projects.csv").write_text("report,slug,ProjectID\napr,only-psh,780\n")
     manifest = json.loads((KIT_DIR / "kit.json").read_text())
     manifest.update(source="data", reports=["apr"])
@@ -119,8 +128,20 @@ def test_any_kit_in_the_same_layout_runs(tmp_path):
 def test_report_command_prints_a_per_question_agreement_table():
     out = StringIO()
     call_command(
-        "report", "apr", "--csv", str(KIT_DIR / "source"), "--start", "2021-10-01", "--end", "2022-09-30",
-        "--coc", "XX-501", "--projects", "780", "--compare", str(KIT_DIR / "expected" / "apr" / "psh-coc-i"),
+        "report",
+        "apr",
+        "--csv",
+        str(KIT_DIR / "source"),
+        "--start",
+        "2021-10-01",
+        "--end",
+        "2022-09-30",
+        "--coc",
+        "XX-501",
+        "--projects",
+        "780",
+        "--compare",
+        str(KIT_DIR / "expected" / "apr" / "psh-coc-i"),
         stdout=out,
     )
     lines = out.getvalue().splitlines()
@@ -145,4 +166,6 @@ def test_report_command_refuses_bad_input_clearly(arguments, message):
 def test_a_folder_that_is_not_an_hmis_export_is_refused(tmp_path):
     (tmp_path / "notes.csv").write_text("a,b\n1,2\n")
     with pytest.raises(CommandError, match="not an HMIS CSV export"):
-        call_command("report", "apr", "--csv", str(tmp_path), "--start", "2021-10-01", "--end", "2022-09-30")
+        call_command(
+            "report", "apr", "--csv", str(tmp_path), "--start", "2021-10-01", "--end", "2022-09-30"
+        )

@@ -27,7 +27,8 @@ RACE_COLUMNS = [
     "NativeHIPacific",
     "White",
 ]
-ES_NBN, STREET_OUTREACH = 1, 4
+ES_NBN, STREET_OUTREACH, SERVICES_ONLY = 1, 4, 6
+PATH_FUNDER = 21  # 2.06.1 HHS: PATH – Street Outreach & Supportive Services Only
 PSH, RRH = 3, 13
 
 
@@ -80,7 +81,7 @@ def _flag_table(
     ]
     table = Table(name, [c for c, _ in grid_columns] + [rate_label], [r for r, _, _ in rows])
     members = []
-    for r, (label, _, i) in enumerate(rows):
+    for r, (_label, _, i) in enumerate(rows):
         flag = pl.col(f"_flag{i}")
         for c, (_, value) in enumerate(grid_columns):
             hit = flag.is_not_null() if value is None else (flag == value)
@@ -112,24 +113,27 @@ def _flag(dk=None, missing=None, issue=None) -> pl.Expr:
 
 
 def _ssn_is_invalid() -> pl.Expr:
-    """3.02 SSN accuracy rules: nine digits, no 000/666/9xx area, no 00 group, no 0000
-    serial, not one digit repeated, not a run of consecutive digits."""
-    ssn = pl.col("SSN")
+    """3.02 SSN data issue (HMIS Reporting Glossary, DQ Q2 column D): only digits besides
+    the placeholder "x"; the last four digits present and not 0000; when present, the
+    first three not 000, 666 or 9xx and the 4th–5th not 00; when all nine are present, not
+    one digit repeated nor a run of consecutive digits (ascending or descending)."""
+    ssn = pl.col("SSN").str.to_lowercase()
+    area, group, serial = ssn.str.slice(0, 3), ssn.str.slice(3, 2), ssn.str.slice(5, 4)
     digits = [ssn.str.slice(i, 1).cast(pl.Int64, strict=False) for i in range(9)]
-    steps = [(digits[i + 1] - digits[i]).abs() for i in range(8)]
-    ones = pl.sum_horizontal([(s == 1).cast(pl.Int64) for s in steps])
-    wraps = pl.sum_horizontal([s.is_in([8, 9]).cast(pl.Int64) for s in steps])
-    sequential = (ones == 8) | ((ones == 7) & (wraps == 1))
-    repeated = pl.concat_list([ssn.str.slice(i, 1) for i in range(9)]).list.n_unique() == 1
+    steps = [(digits[i + 1] - digits[i]) % 10 for i in range(8)]
+    full = ssn.str.contains(r"^[0-9]{9}$")
+    repeated = pl.all_horizontal([digits[i] == digits[0] for i in range(1, 9)])
+    sequential = pl.all_horizontal([s == 1 for s in steps]) | pl.all_horizontal(
+        [s == 9 for s in steps]
+    )
     return (
-        ~ssn.str.contains(r"^[0-9]{9}$")
-        | ssn.str.starts_with("000")
-        | ssn.str.starts_with("666")
-        | ssn.str.starts_with("9")
-        | (ssn.str.slice(3, 2) == "00")
-        | (ssn.str.slice(5, 4) == "0000")
-        | repeated
-        | sequential
+        ~ssn.str.contains(r"^[0-9x]{9}$")
+        | ~serial.str.contains(r"^[0-9]{4}$")
+        | (serial == "0000")
+        | (area.str.contains(r"^[0-9]{3}$") & ((area == "000") | (area == "666")))
+        | area.str.contains(r"^9[0-9]{2}$")
+        | (group == "00")
+        | (full & (repeated | sequential))
     )
 
 
@@ -159,14 +163,16 @@ def q6a(ctx: ReportContext) -> Table:
             _flag(
                 dk=ssn_quality.is_in(DK_PNTA),
                 missing=(ssn_quality == 99) | pl.col("SSN").is_null(),
-                issue=(ssn_quality == 2) | _ssn_is_invalid(),
+                # Since FY2024 a partial SSN (quality 2) is no issue while it follows the
+                # rules: column D is "=[rule]", not "=[2]" as for Name.
+                issue=_ssn_is_invalid(),
             ),
         ),
         (
             "DOB",
             _flag(
                 dk=dob_quality.is_in(DK_PNTA) & dob.is_null(),
-                missing=dob_quality.is_null() | ((dob_quality == 99) & dob.is_null()),
+                missing=dob.is_null(),
                 issue=(dob_quality == 2)
                 | (dob_quality.is_in([8, 9, 99]) & dob.is_not_null())
                 | (dob < dt.date(1915, 1, 1))
@@ -259,9 +265,14 @@ def _households_without_one_head(ctx: ReportContext) -> pl.Series:
     )
 
 
-def _valid_coc_code() -> pl.Expr:
-    """A CoC code has HUD's form: two-letter state, hyphen, three digits (e.g. KS-507)."""
-    return pl.col("EnrollmentCoC").str.contains(r"^[A-Z]{2}-[0-9]{3}$")
+def _project_coc_codes(ctx: ReportContext) -> pl.DataFrame:
+    """(ProjectID, EnrollmentCoC) pairs that are valid: a CoC of the project's 2.03
+    Continuum of Care Information."""
+    return (
+        ctx.frames["ProjectCoC"]
+        .select("ProjectID", pl.col("CoCCode").alias("EnrollmentCoC"), coc_valid=pl.lit(True))
+        .unique(["ProjectID", "EnrollmentCoC"])
+    )
 
 
 @question("Q6b", *APR_AND_CAPER)
@@ -274,6 +285,7 @@ def q6b(ctx: ReportContext) -> Table:
     relationship = pl.col("RelationshipToHoH")
     disabling = pl.col("DisablingCondition")
     overlapping = _overlapping_enrollments(ctx, dq).implode()
+    dq = dq.join(_project_coc_codes(ctx), on=["ProjectID", "EnrollmentCoC"], how="left")
     elements = [
         (
             "Veteran Status 3 07",
@@ -305,7 +317,9 @@ def q6b(ctx: ReportContext) -> Table:
             "EnrollmentCoC 3 16",
             _flag(
                 missing=hoh & pl.col("EnrollmentCoC").is_null(),
-                issue=hoh & ~_valid_coc_code(),
+                # Glossary DQ Q3: not a valid CoC code "based on the project's Continuum of
+                # Care Information (data element 2.03)".
+                issue=hoh & pl.col("coc_valid").is_null(),
             ),
             counts["hoh"],
         ),
@@ -629,38 +643,54 @@ def bed_nights(ctx: ReportContext) -> pl.DataFrame:
     )
 
 
+def path_funded_projects(ctx: ReportContext) -> pl.Series:
+    """ProjectIDs with a 2.06 HHS PATH grant (Funder 21) active in the report period."""
+    start, end = ctx.params.start, ctx.params.end
+    funders = ctx.frames["Funder"]
+    return funders.filter(
+        (pl.col("Funder") == PATH_FUNDER)
+        & (pl.col("StartDate").is_null() | (pl.col("StartDate") <= end))
+        & (pl.col("EndDate").is_null() | (pl.col("EndDate") >= start))
+    )["ProjectID"].unique()
+
+
 @question("Q6f", *APR_AND_CAPER)
 def q6f(ctx: ReportContext) -> Table:
-    """Data quality: inactive records, stayers in the project 90 days or more with no contact
-    / bed night in the report period."""
-    start, end = ctx.params.start, ctx.params.end
+    """Data quality: inactive records (HMIS Reporting Glossary, DQ Q7). Stayers who started
+    more than 90 days before the report end and whose latest contact / bed night is more
+    than 90 days before it (or who have none)."""
+    end = ctx.params.end
+    cutoff = end - dt.timedelta(days=90)
     project_type = pl.col("ProjectType")
-    long_stayers = ctx.served_dq.filter(
-        pl.col("stayer") & ((pl.lit(end) - pl.col("EntryDate")).dt.total_days() >= 90)
-    )
-    contacts = (
+    long_stayers = ctx.served_dq.filter(pl.col("stayer") & (pl.col("EntryDate") < cutoff))
+    latest_contact = (
         ctx.frames["CurrentLivingSituation"]
-        .filter(pl.col("InformationDate").is_between(start, end))["EnrollmentID"]
-        .unique()
-        .implode()
+        .filter(pl.col("InformationDate") <= end)
+        .group_by("EnrollmentID")
+        .agg(latest=pl.col("InformationDate").max())
     )
-    nights = bed_nights(ctx)["EnrollmentID"].unique().implode()
+    latest_night = bed_nights(ctx).group_by("EnrollmentID").agg(latest=pl.col("DateProvided").max())
+    outreach = (project_type == STREET_OUTREACH) | (
+        (project_type == SERVICES_ONLY)
+        & pl.col("ProjectID").is_in(path_funded_projects(ctx).implode())
+    )
     activities = [
+        # FY2026: row 2 is SO (any funder) and PATH-funded SSO; NbN shelters were removed.
         (
             "Contact (Adults and Heads of Household in Street Outreach or PATH-funded SSO)",
-            project_type.is_in([ES_NBN, STREET_OUTREACH]),
-            contacts,
+            outreach & pl.col("adult_or_hoh"),
+            latest_contact,
         ),
-        ("Bed Night (All clients in ES – NBN)", project_type == ES_NBN, nights),
+        ("Bed Night (All clients in ES – NBN)", project_type == ES_NBN, latest_night),
     ]
     table = Table(
         "Q6f",
         ["Number of Records", "Number of Inactive Records", "Percent of Inactive Records"],
         [label for label, _, _ in activities],
     )
-    for r, (_, applies, active) in enumerate(activities):
-        records = long_stayers.filter(applies)
-        inactive = records.filter(~pl.col("EnrollmentID").is_in(active))
+    for r, (_, applies, latest) in enumerate(activities):
+        records = long_stayers.filter(applies).join(latest, on="EnrollmentID", how="left")
+        inactive = records.filter(pl.col("latest").is_null() | (pl.col("latest") < cutoff))
         table.set(r, 0, records["PersonalID"].n_unique())
         table.set(r, 1, inactive["PersonalID"].n_unique())
         add_members(table, records, r, 0)
@@ -672,10 +702,10 @@ def q6f(ctx: ReportContext) -> Table:
 # --- Q7b / Q8b: point-in-time counts ----------------------------------------------------------
 
 PIT_MONTHS = [(1, "January"), (4, "April"), (7, "July"), (10, "October")]
-# A residential stay ends the night before the exit date; services projects count the exit
-# day itself.
+# Spec Q7b instructions 6-7: a residential stay ends the night before the exit date; other
+# project types count the exit day itself.
 EXIT_AFTER_PIT_TYPES = [0, 1, 2, 3, 8, 9, 10, 13]
-EXIT_ON_PIT_TYPES = [4, 6, 11]
+EXIT_ON_PIT_TYPES = [4, 6, 7, 11, 12, 14]
 
 
 def pit_dates(start: dt.date, end: dt.date) -> list[tuple[str, dt.date | None]]:
@@ -834,11 +864,14 @@ def _contact_table(name: str, clients: pl.DataFrame, contacts: pl.DataFrame) -> 
     )
     first = pl.col("first_situation")
     frame = clients.join(per_enrollment, on="EnrollmentID", how="inner").with_columns(
+        # Spec Q9a instruction 1: C = 17 or 200-499, D = 100-199, E = 1-99 except 17 (and
+        # an engagement date that is the only contact, instruction 4).
         first_group=pl.when(first.is_between(100, 199))
         .then(pl.lit("LH"))
-        .when(first.is_in([37, 8, 9, 99, ENGAGEMENT_CONTACT]))
-        .then(pl.lit("unknown"))
-        .otherwise(pl.lit("not LH")),
+        .when((first == 17) | first.is_between(200, 499))
+        .then(pl.lit("not LH"))
+        .when(first.is_between(1, 99) | (first == ENGAGEMENT_CONTACT))
+        .then(pl.lit("unknown")),
         contact_band=pl.when(pl.col("contacts") == 1)
         .then(pl.lit("Once"))
         .when(pl.col("contacts") <= 5)

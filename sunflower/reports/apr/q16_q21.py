@@ -26,9 +26,8 @@ from sunflower.reports.engine.income import (
     NO_ANNUAL_REQUIRED,
     NO_INCOME,
     NOT_COLLECTED,
-    START,
     STAGES,
-    annual_assessment_due,
+    START,
     has_income_information,
     income_at,
     with_total_income,
@@ -174,7 +173,11 @@ def income_categories_table(
             recorded = ~pl.col("income_group").is_in([NO_ANNUAL_REQUIRED, ANNUAL_MISSING])
         else:
             recorded = pl.lit(True)
-        annual_only = (lambda expr: expr) if stage == ANNUAL else (lambda expr: None)
+
+        # The two annual-assessment rows are greyed out at start and exit.
+        def annual_only(expr: pl.Expr, stage: str = stage) -> pl.Expr | None:
+            return expr if stage == ANNUAL else None
+
         rows: Rows = [
             (f"{word} with Only Earned Income (i.e., Employment Income)", recorded & only_earned),
             (f"{word} with Only Other Income", recorded & only_other),
@@ -257,7 +260,7 @@ def income_change_table(
 
     table = Table(name, columns, [label for _, *labels in _CHANGE_KINDS for label in labels])
     members = []
-    for k, (kind, count_label, average_label) in enumerate(_CHANGE_KINDS):
+    for k, (kind, count_label, _) in enumerate(_CHANGE_KINDS):
         before, after = pl.col(f"start_{kind}"), pl.col(f"later_{kind}")
         groups = [
             (before > 0) & (after == 0),
@@ -309,7 +312,11 @@ def q19a2(ctx: ReportContext) -> Table:
 
 
 # --- Q19b -------------------------------------------------------------------------------
-ADULT_HOUSEHOLD_TYPES = [("AO", ADULTS_ONLY), ("AC", ADULTS_AND_CHILDREN), ("UK", UNKNOWN_HOUSEHOLD)]
+ADULT_HOUSEHOLD_TYPES = [
+    ("AO", ADULTS_ONLY),
+    ("AC", ADULTS_AND_CHILDREN),
+    ("UK", UNKNOWN_HOUSEHOLD),
+]
 YOUTH_HOUSEHOLD_TYPES = [
     ("AO", ADULTS_ONLY),
     ("AC", ADULTS_AND_CHILDREN),
@@ -337,8 +344,14 @@ def disabling_condition_income_table(
     for short, household in household_types:
         in_household = pl.col("household_type") == household
         columns += [
-            (f"{short}: {word} with Disabling Condition", in_household & (pl.col("DisablingCondition") == 1)),
-            (f"{short}: {word} without Disabling Condition", in_household & (pl.col("DisablingCondition") == 0)),
+            (
+                f"{short}: {word} with Disabling Condition",
+                in_household & (pl.col("DisablingCondition") == 1),
+            ),
+            (
+                f"{short}: {word} without Disabling Condition",
+                in_household & (pl.col("DisablingCondition") == 0),
+            ),
             (f"{short}: Total {word}s", in_household),
             (f"{short}: % with Disabling Condition by Source", pl.lit(False)),
         ]
@@ -361,16 +374,15 @@ def q19b(ctx: ReportContext) -> Table:
 
 # --- Q20a / Q20b ------------------------------------------------------------------------
 def _benefit_frame(ctx: ReportContext, people: pl.DataFrame, stage: str) -> pl.DataFrame:
-    frame = income_at(ctx, stage).filter(
+    """The stage's records for ``people``. Every leaver's exit record counts, and the
+    annual column uses the same annual-assessment rule as income."""
+    return income_at(ctx, stage).filter(
         pl.col("EnrollmentID").is_in(people["EnrollmentID"].implode())
     )
-    return frame
 
 
 def _any_benefit() -> pl.Expr:
-    return pl.any_horizontal([pl.col(field) == 1 for field, _ in BENEFIT_SOURCES]).fill_null(
-        False
-    )
+    return pl.any_horizontal([pl.col(field) == 1 for field, _ in BENEFIT_SOURCES]).fill_null(False)
 
 
 @question("Q20a", *APR_AND_CAPER)
@@ -426,7 +438,9 @@ def q21(ctx: ReportContext) -> Table:
             frame = frame.with_columns(annual_required=pl.lit(True))
         required = pl.col("annual_required")
         none = required & (insurance_count == 0)
-        rows: Rows = [(label, required & (pl.col(field) == 1)) for field, label in INSURANCE_SOURCES]
+        rows: Rows = [
+            (label, required & (pl.col(field) == 1)) for field, label in INSURANCE_SOURCES
+        ]
         rows += [
             ("No health insurance", none & answer.is_in([0, 1])),
             (DK_PNTA, none & answer.is_in([8, 9])),
@@ -440,7 +454,6 @@ def q21(ctx: ReportContext) -> Table:
 
 
 __all__ = [
-    "annual_assessment_due",
     "disabling_condition_income_table",
     "income_categories_table",
     "income_change_table",

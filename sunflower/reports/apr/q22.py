@@ -108,8 +108,11 @@ def q22b(ctx: ReportContext) -> Table:
 # --- Q22c / Q22f: project start to housing move-in -----------------------------------------
 @question("Q22c", *APR_AND_CAPER)
 def q22c(ctx: ReportContext) -> Table:
-    """Length of time between project start date and housing move-in date (PSH & RRH):
-    persons housed during the report period, plus leavers who were never housed."""
+    """Length of time between project start date and housing move-in date (PSH & RRH).
+
+    Universe (HUD): every client whose head of household moved in during the report
+    period, plus leavers whose household never moved in. The total counts every person
+    moved in, also one whose wait was longer than the last band (731 days or more)."""
     frame = with_time_to_move_in(ctx, ctx.served).with_columns(
         band=band_of(pl.col("days_to_move_in"), TWO_YEAR_BANDS)
     )
@@ -134,9 +137,7 @@ def q22c(ctx: ReportContext) -> Table:
 @question("Q22f", *APR_AND_CAPER)
 def q22f(ctx: ReportContext) -> Table:
     """Length of time between project start and housing move-in by race and ethnicity."""
-    frame = with_time_to_move_in(ctx, ctx.served).with_columns(
-        race_tabulation=race_tabulation()
-    )
+    frame = with_time_to_move_in(ctx, ctx.served).with_columns(race_tabulation=race_tabulation())
     rows = [
         ("Persons Moved Into Housing", pl.col("moved_in")),
         ("Persons Exited Without Move In", pl.col("exited_without_move_in")),
@@ -175,10 +176,13 @@ def q22e(ctx: ReportContext) -> Table:
 
 @question("Q22g", *APR_AND_CAPER)
 def q22g(ctx: ReportContext) -> Table:
-    """Length of time prior to housing (3.917) by race and ethnicity; clients whose
-    homelessness start date is missing are left out."""
+    """Length of time prior to housing (3.917) by race and ethnicity.
+
+    As in HUD's reference output, only clients with a number of days prior to housing are
+    counted: Q22e's "Data Not Collected" clients are left out, and so are the clients not
+    yet housed, whose days are unknown too (so HUD's second row is always 0)."""
     frame = time_prior_to_housing(ctx).with_columns(race_tabulation=race_tabulation())
-    frame = frame.filter(~pl.col("data_not_collected"))
+    frame = frame.filter(pl.col("days_prior_to_housing").is_not_null())
     rows = [
         ("Persons Moved Into Housing", pl.col("housed")),
         ("Persons Not Yet Moved Into Housing", ~pl.col("housed")),
@@ -186,8 +190,5 @@ def q22g(ctx: ReportContext) -> Table:
         ("Median time to Move In", None),
     ]
     table = count_grid("Q22g", frame, rows, race_columns())
-    _set_average_and_median(
-        table, frame.filter(pl.col("housed")), "days_prior_to_housing", 2, 3
-    )
+    _set_average_and_median(table, frame.filter(pl.col("housed")), "days_prior_to_housing", 2, 3)
     return table
-

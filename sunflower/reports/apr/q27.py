@@ -104,11 +104,12 @@ def _assemble(
             table.values[r][c] = source.values[sr][sc]
             table.kinds[(r, c)] = source.kind(sr, sc)
             if source.members is not None:
-                part = source.cell_members(sr, sc)
-                if part.height:
-                    member_parts.append(
-                        part.with_columns(row=pl.lit(r, pl.Int32), col=pl.lit(c, pl.Int32))
-                    )
+                # Lazy, like every member frame: built only when the drill-down asks.
+                member_parts.append(
+                    source.members.filter(
+                        (pl.col("row") == sr) & (pl.col("col") == sc)
+                    ).with_columns(row=pl.lit(r, pl.Int32), col=pl.lit(c, pl.Int32))
+                )
     if member_parts:
         table.members = pl.concat(member_parts)
     return table

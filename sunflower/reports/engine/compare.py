@@ -59,7 +59,7 @@ class QuestionComparison:
 
 def read_expected(path: Path) -> list[list[str]]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        return [row for row in csv.reader(handle)]
+        return list(csv.reader(handle))
 
 
 def _row_keys(header: list[str], body: list[list[str]]) -> list[str]:

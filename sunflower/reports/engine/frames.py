@@ -64,9 +64,9 @@ def typed(stem: str, frame: pl.DataFrame) -> pl.DataFrame:
             )
         elif isinstance(dtype, pl.Datetime):
             columns.append(
-                value.str.slice(0, 19).str.to_datetime("%Y-%m-%d %H:%M:%S", strict=False, time_unit="us").alias(
-                    column
-                )
+                value.str.slice(0, 19)
+                .str.to_datetime("%Y-%m-%d %H:%M:%S", strict=False, time_unit="us")
+                .alias(column)
             )
         else:
             columns.append(value.cast(dtype, strict=False).alias(column))

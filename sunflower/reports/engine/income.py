@@ -166,9 +166,11 @@ def income_at_start(ctx: ReportContext) -> pl.DataFrame:
             left_on=["EnrollmentID", "EntryDate"],
             right_on=["EnrollmentID", "InformationDate"],
             how="left",
-        ).with_columns(InformationDate=pl.when(pl.col("IncomeBenefitsID").is_not_null()).then(
-            pl.col("EntryDate")
-        ))
+        ).with_columns(
+            InformationDate=pl.when(pl.col("IncomeBenefitsID").is_not_null()).then(
+                pl.col("EntryDate")
+            )
+        )
 
     return _cached(ctx, START, build)
 
@@ -209,7 +211,11 @@ def income_at_annual_assessment(ctx: ReportContext) -> pl.DataFrame:
             stayers.select("EnrollmentID", "annual_due")
             .filter(pl.col("annual_due").is_not_null())
             .join(_records(ctx, 5), on="EnrollmentID", how="inner")
-            .filter(distance.abs() <= ANNUAL_WINDOW_DAYS)
+            # Within 30 days of the anniversary, and known by the report end.
+            .filter(
+                (distance.abs() <= ANNUAL_WINDOW_DAYS)
+                & (pl.col("InformationDate") <= ctx.params.end)
+            )
             .sort(["InformationDate"], descending=True, maintain_order=True)
             .unique("EnrollmentID", keep="first")
             .drop("annual_due")
@@ -230,9 +236,7 @@ def income_at(ctx: ReportContext, stage: str) -> pl.DataFrame:
 def _amount(flag: str, amount: str) -> pl.Expr:
     """A source's amount counts only when the source is marked Yes and the amount is
     positive."""
-    return (
-        pl.when((pl.col(flag) == 1) & (pl.col(amount) > 0)).then(pl.col(amount)).otherwise(0.0)
-    )
+    return pl.when((pl.col(flag) == 1) & (pl.col(amount) > 0)).then(pl.col(amount)).otherwise(0.0)
 
 
 def with_total_income(frame: pl.DataFrame, annual: bool = False) -> pl.DataFrame:
@@ -244,9 +248,7 @@ def with_total_income(frame: pl.DataFrame, annual: bool = False) -> pl.DataFrame
     a non-positive total with no contradicting "Yes"). In the annual column a stayer whose
     household has no assessment due is "No Annual Required" and one whose due assessment
     is absent is "Required Annual Missing"."""
-    sources_sum = pl.sum_horizontal(
-        [_amount(flag, amount) for flag, amount, _ in INCOME_SOURCES]
-    )
+    sources_sum = pl.sum_horizontal([_amount(flag, amount) for flag, amount, _ in INCOME_SOURCES])
     any_source = pl.col("IncomeFromAnySource")
     total = (
         pl.when(pl.col("TotalMonthlyIncome") > 0)
@@ -255,10 +257,7 @@ def with_total_income(frame: pl.DataFrame, annual: bool = False) -> pl.DataFrame
         .then(sources_sum)
         .when(
             (any_source == 0)
-            | (
-                (pl.col("TotalMonthlyIncome") <= 0)
-                & (any_source.is_null() | (any_source == 1))
-            )
+            | ((pl.col("TotalMonthlyIncome") <= 0) & (any_source.is_null() | (any_source == 1)))
         )
         .then(0.0)
     )

@@ -117,25 +117,39 @@ def with_participation_days(ctx: ReportContext, frame: pl.DataFrame) -> pl.DataF
 
 # --- housing move-in -------------------------------------------------------------------------
 def with_housing_move_in(ctx: ReportContext, frame: pl.DataFrame) -> pl.DataFrame:
-    """Adds ``housed_on``: the client's adjusted housing move-in date in any permanent
-    housing project (the engine's ``move_in_date_adj`` covers PSH and RRH only).
+    """Adds ``hoh_housing_move_in`` (the head of household's Housing Move-In Date in a
+    permanent housing project) and ``housed_on``: the client's adjusted move-in date (the
+    engine's ``move_in_date_adj`` covers PSH and RRH only).
 
     HUD: the head of household's move-in date applies to every member; a member who
     entered later is housed from their own project start (or birth); a member who exited
-    before the household moved in was never housed.
+    before the household moved in was never housed, and a move-in after the report end
+    has not happened yet for the report.
     """
+    # PSH/RRH: the engine's household move-in, computed on the whole report (so it holds in
+    # ctx.subset() frames too). Other permanent housing: from the heads' enrollments here.
+    other_ph = [t for t in PERMANENT_HOUSING if t not in PSH_AND_RRH]
     heads = (
         ctx.enrollments.filter(
-            (pl.col("RelationshipToHoH") == 1) & pl.col("ProjectType").is_in(PERMANENT_HOUSING)
+            (pl.col("RelationshipToHoH") == 1) & pl.col("ProjectType").is_in(other_ph)
         )
         .group_by("HouseholdID")
-        .agg(ph_hoh_move_in=pl.col("MoveInDate").min())
+        .agg(other_ph_move_in=pl.col("MoveInDate").min())
     )
-    frame = frame.join(heads, on="HouseholdID", how="left")
-    move_in = pl.col("ph_hoh_move_in")
+    frame = (
+        frame.drop("hoh_housing_move_in", "housed_on", strict=False)
+        .join(heads, on="HouseholdID", how="left")
+        .with_columns(
+            hoh_housing_move_in=pl.when(pl.col("ProjectType").is_in(PSH_AND_RRH))
+            .then(pl.col("hoh_move_in_date"))
+            .otherwise(pl.col("other_ph_move_in"))
+        )
+        .drop("other_ph_move_in")
+    )
+    move_in = pl.col("hoh_housing_move_in")
     housed_on = pl.when(
         pl.col("ProjectType").is_in(PERMANENT_HOUSING)
-        & move_in.is_not_null()
+        & (move_in <= ctx.params.end)
         & (pl.col("ExitDate").is_null() | (move_in <= pl.col("ExitDate")))
     ).then(
         pl.when(
@@ -145,25 +159,26 @@ def with_housing_move_in(ctx: ReportContext, frame: pl.DataFrame) -> pl.DataFram
         .then(move_in)
         .otherwise(pl.col("EntryDate"))
     )
-    return frame.with_columns(housed_on=housed_on).drop("ph_hoh_move_in")
+    return frame.with_columns(housed_on=housed_on)
 
 
 def with_time_to_move_in(ctx: ReportContext, frame: pl.DataFrame) -> pl.DataFrame:
-    """Adds, for PSH and RRH clients: ``moved_in`` (housed within the report period),
-    ``exited_without_move_in`` (a leaver never housed) and ``days_to_move_in`` (project
-    start to move-in), as Q22c and Q22f define them."""
+    """Adds, for PSH and RRH clients, Q22c's universe: ``moved_in`` (the head of household
+    moved in during the report period), ``exited_without_move_in`` (a leaver whose head of
+    household never moved in) and ``days_to_move_in``: project start to the household's
+    move-in, or 0 for a member who joined after it (housed from their own start)."""
     frame = with_housing_move_in(ctx, frame)
     start, end = ctx.params.start, ctx.params.end
     ph = pl.col("ProjectType").is_in(PSH_AND_RRH)
-    moved_in = ph & pl.col("housed_on").is_between(start, end)
+    household_move_in = pl.col("hoh_housing_move_in")
+    moved_in = (ph & household_move_in.is_between(start, end)).fill_null(False)
+    housed_from = pl.max_horizontal(pl.col("EntryDate"), household_move_in)
     return frame.with_columns(
-        moved_in=moved_in.fill_null(False),
+        moved_in=moved_in,
         exited_without_move_in=(
-            ph & pl.col("housed_on").is_null() & pl.col("ExitDate").is_not_null()
+            ph & household_move_in.is_null() & pl.col("ExitDate").is_not_null()
         ).fill_null(False),
-        days_to_move_in=pl.when(moved_in).then(
-            days_between(pl.col("EntryDate"), pl.col("housed_on"))
-        ),
+        days_to_move_in=pl.when(moved_in).then(days_between(pl.col("EntryDate"), housed_from)),
     )
 
 

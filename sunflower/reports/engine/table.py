@@ -48,13 +48,28 @@ class Table:
     # values[r][c]: int, float, str or None (a cell HUD leaves empty)
     values: list[list[object]] = field(default_factory=list)
     kinds: dict[tuple[int, int], str] = field(default_factory=dict)
-    members: pl.DataFrame | None = None
+    members_frame: pl.LazyFrame | None = None
     # Q4a's header has no label column.
     label_column: bool = True
 
     def __post_init__(self):
         if not self.values:
             self.values = [[None] * len(self.columns) for _ in self.rows]
+
+    # Who is behind each count cell, kept lazy: a report run computes counts only, and the
+    # member lists are built when the drill-down or the stored result asks for them.
+    @property
+    def members(self) -> pl.LazyFrame | None:
+        return self.members_frame
+
+    @members.setter
+    def members(self, frame: pl.DataFrame | pl.LazyFrame | None) -> None:
+        self.members_frame = frame.lazy() if isinstance(frame, pl.DataFrame) else frame
+
+    def collect_members(self) -> pl.DataFrame:
+        if self.members_frame is None:
+            return pl.DataFrame(schema=MEMBER_SCHEMA)
+        return self.members_frame.collect()
 
     # --- access ----------------------------------------------------------------------------
     def row_index(self, label: str) -> int:
@@ -77,16 +92,16 @@ class Table:
         if (r, c) in self.kinds:
             return self.kinds[(r, c)]
         value = self.values[r][c]
-        if isinstance(value, bool) or isinstance(value, int):
+        if isinstance(value, bool | int):
             return COUNT
         if isinstance(value, float):
             return AVERAGE
         return TEXT
 
     def cell_members(self, r: int, c: int) -> pl.DataFrame:
-        if self.members is None:
+        if self.members_frame is None:
             return pl.DataFrame(schema=MEMBER_SCHEMA)
-        return self.members.filter((pl.col("row") == r) & (pl.col("col") == c))
+        return self.members_frame.filter((pl.col("row") == r) & (pl.col("col") == c)).collect()
 
     # --- output ----------------------------------------------------------------------------
     def formatted(self, r: int, c: int) -> str:
@@ -184,12 +199,16 @@ def count_grid(
     ).row(0, named=True)
     for (r, c), _ in flags:
         table.values[r][c] = int(counts[f"r{r}c{c}"])
-    long = flagged.unpivot(
-        index=["_id", "_enrollment"],
-        on=[f"r{r}c{c}" for (r, c), _ in flags],
-        variable_name="cell",
-        value_name="hit",
-    ).filter(pl.col("hit"))
+    long = (
+        flagged.lazy()
+        .unpivot(
+            index=["_id", "_enrollment"],
+            on=[f"r{r}c{c}" for (r, c), _ in flags],
+            variable_name="cell",
+            value_name="hit",
+        )
+        .filter(pl.col("hit"))
+    )
     parts = long.with_columns(pl.col("cell").str.extract_groups(r"r(\d+)c(\d+)").alias("rc"))
     table.members = parts.select(
         pl.col("rc").struct.field("1").cast(pl.Int32).alias("row"),
@@ -205,6 +224,7 @@ def add_members(
 ) -> None:
     """Record who is behind a cell set by hand (e.g. a count computed outside count_grid)."""
     part = _members_of(frame, pl.lit(True), r, c, id_column)
+    part = part.lazy()
     table.members = part if table.members is None else pl.concat([table.members, part])
 
 
