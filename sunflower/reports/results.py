@@ -2,7 +2,8 @@
 
 Layout under ``MEDIA_ROOT/report_runs/<run id>/`` (models.py says why files):
 
-- ``tables.json``: every table's name, labels, values and cell kinds, in HUD's question order;
+- ``tables.json``: every table's ``Table.to_dict()`` (name, labels, values, cell kinds), in
+  HUD's question order;
 - ``tables/Qxx.csv``: ``Table.to_csv()``, the file Sage takes for the question;
 - ``members/Qxx.parquet``: the table's members frame (row, col, PersonalID, EnrollmentID).
 """
@@ -18,35 +19,13 @@ from pathlib import Path
 import polars as pl
 from django.conf import settings
 
-from sunflower.reports.engine.table import COUNT, MEMBER_SCHEMA, Table
+from sunflower.reports.engine.table import MEMBER_SCHEMA, Table
 
 RESULTS_FOLDER = "report_runs"
 
 
 def run_folder(run_pk: int) -> Path:
     return Path(settings.MEDIA_ROOT) / RESULTS_FOLDER / str(int(run_pk))
-
-
-def _table_as_json(table: Table) -> dict:
-    return {
-        "name": table.name,
-        "columns": table.columns,
-        "rows": table.rows,
-        "values": table.values,
-        "kinds": [[r, c, kind] for (r, c), kind in table.kinds.items()],
-        "label_column": table.label_column,
-    }
-
-
-def _table_from_json(data: dict) -> Table:
-    return Table(
-        name=data["name"],
-        columns=data["columns"],
-        rows=data["rows"],
-        values=data["values"],
-        kinds={(r, c): kind for r, c, kind in data["kinds"]},
-        label_column=data["label_column"],
-    )
 
 
 def save_tables(run_pk: int, tables: dict[str, Table]) -> None:
@@ -60,7 +39,7 @@ def save_tables(run_pk: int, tables: dict[str, Table]) -> None:
         members.select(list(MEMBER_SCHEMA)).cast(MEMBER_SCHEMA).write_parquet(
             folder / "members" / f"{table.name}.parquet"
         )
-    manifest = [_table_as_json(table) for table in tables.values()]
+    manifest = [table.to_dict() for table in tables.values()]
     # default=str: a value the JSON encoder does not know (a date, a Decimal) is kept as text.
     (folder / "tables.json").write_text(json.dumps(manifest, default=str), encoding="utf-8")
 
@@ -70,8 +49,7 @@ def load_tables(run_pk: int) -> dict[str, Table]:
     if not path.exists():
         return {}
     return {
-        data["name"]: _table_from_json(data)
-        for data in json.loads(path.read_text(encoding="utf-8"))
+        data["name"]: Table.from_dict(data) for data in json.loads(path.read_text(encoding="utf-8"))
     }
 
 
@@ -85,14 +63,6 @@ def cell_members(run_pk: int, question: str, row: int, col: int) -> pl.DataFrame
     if not path.exists():
         return pl.DataFrame(schema=MEMBER_SCHEMA)
     return pl.scan_parquet(path).filter((pl.col("row") == row) & (pl.col("col") == col)).collect()
-
-
-def is_count_cell(table: Table, row: int, col: int) -> bool:
-    """A cell that counts clients (and so drills down): HUD's greyed-out cells (None) and
-    rates, money and averages do not."""
-    if not (0 <= row < len(table.rows) and 0 <= col < len(table.columns)):
-        return False
-    return table.values[row][col] is not None and table.kind(row, col) == COUNT
 
 
 # --- downloads -----------------------------------------------------------------------------

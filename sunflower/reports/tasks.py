@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import date
 
 from celery import shared_task
 from django.core.exceptions import PermissionDenied
@@ -14,20 +13,10 @@ from django.utils import timezone
 logger = logging.getLogger(__name__)
 
 
-def params_of(run):
-    from sunflower.reports.engine.params import ReportParams
-
-    return ReportParams(
-        start=date.fromisoformat(run.params["start"]),
-        end=date.fromisoformat(run.params["end"]),
-        coc=run.params.get("coc", ""),
-        project_ids=tuple(run.params.get("project_ids", [])),
-    )
-
-
 def execute_run(run):
     """Run the report as its requester may see the data, store the tables, record the outcome."""
     from sunflower.reports.engine.database import from_database
+    from sunflower.reports.engine.params import ReportParams
     from sunflower.reports.engine.registry import run_report
     from sunflower.reports.models import ReportRun
     from sunflower.reports.results import save_tables
@@ -44,7 +33,7 @@ def execute_run(run):
         )
 
     try:
-        params = params_of(run)
+        params = ReportParams.from_dict(run.params)
         # The frames hold only what the requester may see (the policy, applied by the source).
         frames = from_database(run.requested_by, params)
         result = run_report(run.report, frames, params, progress=progress)

@@ -31,12 +31,12 @@ from sunflower.accounts.policy import (
 )
 from sunflower.audit.actions import record_view
 from sunflower.consent.levels import SharingLevel
+from sunflower.reports.engine.params import ReportParams
 from sunflower.reports.forms import ReportRunForm
 from sunflower.reports.models import ReportRun
 from sunflower.reports.results import (
     cell_members,
     csv_zip,
-    is_count_cell,
     load_tables,
     xlsx_workbook,
 )
@@ -109,12 +109,12 @@ def _queue_run(request, form, reportable, everywhere: bool) -> ReportRun | None:
         run = ReportRun.objects.create(
             report=data["report"],
             requested_by=request.user,
-            params={
-                "start": data["start"].isoformat(),
-                "end": data["end"].isoformat(),
-                "coc": coc,
-                "project_ids": sorted({p.project_id for p in chosen}),
-            },
+            params=ReportParams(
+                start=data["start"],
+                end=data["end"],
+                coc=coc,
+                project_ids=tuple({p.project_id for p in chosen}),
+            ).to_dict(),
         )
         run.projects.set(chosen)
         # Queue after the commit so the worker finds the row.
@@ -154,7 +154,7 @@ def _display_table(run: ReportRun, table) -> dict:
         for c in range(len(table.columns)):
             link = (
                 reverse("reports:cell", args=[run.pk, table.name, r, c])
-                if is_count_cell(table, r, c)
+                if table.is_count_cell(r, c)
                 else None
             )
             cells.append({"text": table.formatted(r, c), "link": link})
@@ -172,7 +172,7 @@ def cell_detail(request, pk: int, question: str, row: int, col: int):
     if run.status != ReportRun.Status.SUCCEEDED:
         raise Http404("The report has no results.")
     table = load_tables(run.pk).get(question)
-    if table is None or not is_count_cell(table, row, col):
+    if table is None or not table.is_count_cell(row, col):
         raise Http404("No such cell.")
     members = cell_members(run.pk, question, row, col)
     personal_ids = members["PersonalID"].drop_nulls().unique().to_list()

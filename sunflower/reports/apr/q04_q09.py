@@ -6,6 +6,7 @@ from __future__ import annotations
 import polars as pl
 
 from sunflower.reports.engine import HOUSEHOLD_COLUMNS, ReportContext, Table, count_grid, question
+from sunflower.reports.engine.labels import DK_PNTA, NOT_COLLECTED
 from sunflower.reports.engine.universe import AGE_DK_PNTA, AGE_NOT_COLLECTED
 
 APR_AND_CAPER = ("apr", "caper")
@@ -175,8 +176,8 @@ def q7a(ctx: ReportContext) -> Table:
     rows = [
         ("Adults", pl.col("age_group") == "adult"),
         ("Children", pl.col("age_group") == "child"),
-        ("Client Doesn't Know/Prefers Not To Answer", pl.col("age_group") == AGE_DK_PNTA),
-        ("Data Not Collected", pl.col("age_group") == AGE_NOT_COLLECTED),
+        (DK_PNTA, pl.col("age_group") == AGE_DK_PNTA),
+        (NOT_COLLECTED, pl.col("age_group") == AGE_NOT_COLLECTED),
         ("Total", pl.lit(True)),
         (
             "For PSH & RRH - the total persons served who moved into housing",

@@ -13,20 +13,17 @@ import datetime as dt
 import polars as pl
 
 from sunflower.reports.engine import HOUSEHOLD_COLUMNS, ReportContext, Table, count_grid, question
-from sunflower.reports.engine.table import RATE, add_members, rate
+from sunflower.reports.engine.annual import ANNUAL_STAGE, annual_assessment_due, latest_in_window
+from sunflower.reports.engine.demographics import no_race_selected
+from sunflower.reports.engine.disabilities import report_disabilities
+from sunflower.reports.engine.income import EXIT, INCOME_SOURCES, START, income_at
+from sunflower.reports.engine.labels import DK_PNTA as DK_PNTA_LABEL
+from sunflower.reports.engine.lengths import bed_nights
+from sunflower.reports.engine.table import RATE, add_members, count_cells, rate
 
 APR_AND_CAPER = ("apr", "caper")
 
 DK_PNTA = [8, 9]
-RACE_COLUMNS = [
-    "AmIndAKNative",
-    "Asian",
-    "BlackAfAmerican",
-    "HispanicLatinao",
-    "MidEastNAfrican",
-    "NativeHIPacific",
-    "White",
-]
 ES_NBN, STREET_OUTREACH, SERVICES_ONLY = 1, 4, 6
 PATH_FUNDER = 21  # 2.06.1 HHS: PATH – Street Outreach & Supportive Services Only
 PSH, RRH = 3, 13
@@ -67,36 +64,21 @@ def _flag_table(
     take the first matching column).
     """
     dk_label, missing_label, issue_label, total_label, rate_label = columns
-    flagged = frame.with_columns(
-        [flag.alias(f"_flag{i}") for i, (_, flag, _) in enumerate(elements)]
+    flags = [(f"_flag{i}", flag) for i, (_, flag, _) in enumerate(elements)]
+    table = Table(
+        name,
+        [dk_label, missing_label, issue_label, total_label, rate_label],
+        [label for label, _, _ in elements],
     )
-    rows = []
-    for i, (label, _, _) in enumerate(elements):
-        rows.append((label, pl.lit(True), i))
-    grid_columns = [
-        (dk_label, "dk"),
-        (missing_label, "missing"),
-        (issue_label, "issue"),
-        (total_label, None),
-    ]
-    table = Table(name, [c for c, _ in grid_columns] + [rate_label], [r for r, _, _ in rows])
-    members = []
-    for r, (_label, _, i) in enumerate(rows):
-        flag = pl.col(f"_flag{i}")
-        for c, (_, value) in enumerate(grid_columns):
-            hit = flag.is_not_null() if value is None else (flag == value)
-            cell = flagged.filter(hit.fill_null(False))
-            table.set(r, c, cell["PersonalID"].n_unique())
-            members.append(
-                cell.select(
-                    pl.lit(r, pl.Int32).alias("row"),
-                    pl.lit(c, pl.Int32).alias("col"),
-                    pl.col("PersonalID").cast(pl.String),
-                    pl.col("EnrollmentID").cast(pl.String),
-                )
-            )
-        table.set(r, 4, rate(table.values[r][3], elements[i][2]), kind=RATE)
-    table.members = pl.concat(members)
+    cells = {}
+    for r, (column, _) in enumerate(flags):
+        flag = pl.col(column)
+        for c, value in enumerate(("dk", "missing", "issue")):
+            cells[(r, c)] = flag == value
+        cells[(r, 3)] = flag.is_not_null()
+    count_cells(table, frame.with_columns([flag.alias(column) for column, flag in flags]), cells)
+    for r, (_, _, denominator) in enumerate(elements):
+        table.set(r, 4, rate(table.values[r][3], denominator), kind=RATE)
     return table
 
 
@@ -112,6 +94,15 @@ def _flag(dk=None, missing=None, issue=None) -> pl.Expr:
 # --- Q6a: personally identifying information --------------------------------------------------
 
 
+# Nine digits all alike, or consecutive (ascending or descending, wrapping 9 -> 0): the
+# strings themselves, so the check is one lookup rather than per-digit arithmetic.
+_REPEATED_OR_SEQUENTIAL_SSNS = sorted(
+    {str(d) * 9 for d in range(10)}
+    | {"".join(str((d + i) % 10) for i in range(9)) for d in range(10)}
+    | {"".join(str((d - i) % 10) for i in range(9)) for d in range(10)}
+)
+
+
 def _ssn_is_invalid() -> pl.Expr:
     """3.02 SSN data issue (HMIS Reporting Glossary, DQ Q2 column D): only digits besides
     the placeholder "x"; the last four digits present and not 0000; when present, the
@@ -119,21 +110,15 @@ def _ssn_is_invalid() -> pl.Expr:
     one digit repeated nor a run of consecutive digits (ascending or descending)."""
     ssn = pl.col("SSN").str.to_lowercase()
     area, group, serial = ssn.str.slice(0, 3), ssn.str.slice(3, 2), ssn.str.slice(5, 4)
-    digits = [ssn.str.slice(i, 1).cast(pl.Int64, strict=False) for i in range(9)]
-    steps = [(digits[i + 1] - digits[i]) % 10 for i in range(8)]
-    full = ssn.str.contains(r"^[0-9]{9}$")
-    repeated = pl.all_horizontal([digits[i] == digits[0] for i in range(1, 9)])
-    sequential = pl.all_horizontal([s == 1 for s in steps]) | pl.all_horizontal(
-        [s == 9 for s in steps]
-    )
     return (
         ~ssn.str.contains(r"^[0-9x]{9}$")
         | ~serial.str.contains(r"^[0-9]{4}$")
         | (serial == "0000")
-        | (area.str.contains(r"^[0-9]{3}$") & ((area == "000") | (area == "666")))
+        | (area == "000")
+        | (area == "666")
         | area.str.contains(r"^9[0-9]{2}$")
         | (group == "00")
-        | (full & (repeated | sequential))
+        | ssn.is_in(_REPEATED_OR_SEQUENTIAL_SSNS)
     )
 
 
@@ -146,7 +131,7 @@ def q6a(ctx: ReportContext) -> Table:
     name_quality = pl.col("NameDataQuality")
     ssn_quality = pl.col("SSNDataQuality")
     dob, dob_quality = pl.col("DOB"), pl.col("DOBDataQuality")
-    no_race = pl.all_horizontal([pl.col(c).fill_null(0) != 1 for c in RACE_COLUMNS])
+    no_race = no_race_selected()
     elements = [
         (
             "Name",
@@ -188,12 +173,14 @@ def q6a(ctx: ReportContext) -> Table:
             ),
         ),
     ]
+    # The flags once: the table and the overall score both read them.
+    flagged = dq.with_columns([flag.alias(label) for label, flag in elements])
     table = _flag_table(
         "Q6a",
-        dq,
-        [(label, flag, denominator) for label, flag in elements],
+        flagged,
+        [(label, pl.col(label), denominator) for label, _ in elements],
         (
-            "Client Doesn't Know/Prefers Not To Answer",
+            DK_PNTA_LABEL,
             "Information Missing",
             "Data Issues",
             "Total",
@@ -202,7 +189,6 @@ def q6a(ctx: ReportContext) -> Table:
     )
     # Overall score: clients with any issue in any element; the other cells are greyed out
     # in the spec and written as 0 in HUD's CSV.
-    flagged = dq.with_columns([flag.alias(label) for label, flag in elements])
     any_issue = flagged.filter(
         pl.any_horizontal([pl.col(label).is_not_null() for label, _ in elements])
     )
@@ -246,15 +232,16 @@ def _overlapping_enrollments(ctx: ReportContext, frame: pl.DataFrame) -> pl.Seri
 def _conflicting_disability(ctx: ReportContext) -> pl.Series:
     """EnrollmentIDs whose latest 4.05–4.10 records show a disability of long duration (so a
     3.08 Disabling Condition of "No" conflicts with them)."""
-    disabilities = ctx.frames["Disabilities"]
-    latest = disabilities.filter(
-        pl.col("InformationDate") == pl.col("InformationDate").max().over("EnrollmentID")
-    )
     response, kind = pl.col("DisabilityResponse"), pl.col("DisabilityType")
-    return latest.filter(
-        ((response == 1) | ((kind == 10) & response.is_in([2, 3])))
-        & (kind.is_in([6, 8]) | (kind.is_in([5, 7, 9, 10]) & (pl.col("IndefiniteAndImpairs") == 1)))
-    )["EnrollmentID"].unique()
+    date = pl.col("InformationDate")
+    long_duration = ((response == 1) | ((kind == 10) & response.is_in([2, 3]))) & (
+        kind.is_in([6, 8]) | (kind.is_in([5, 7, 9, 10]) & (pl.col("IndefiniteAndImpairs") == 1))
+    )
+    return (
+        report_disabilities(ctx)
+        .filter((date == date.max().over("EnrollmentID")) & long_duration)["EnrollmentID"]
+        .unique()
+    )
 
 
 def _households_without_one_head(ctx: ReportContext) -> pl.Series:
@@ -285,7 +272,14 @@ def q6b(ctx: ReportContext) -> Table:
     relationship = pl.col("RelationshipToHoH")
     disabling = pl.col("DisablingCondition")
     overlapping = _overlapping_enrollments(ctx, dq).implode()
-    dq = dq.join(_project_coc_codes(ctx), on=["ProjectID", "EnrollmentCoC"], how="left")
+    # The pairs are unique, so a left join keeps dq's rows in order: only the flag is taken
+    # (a join of every dq column costs more).
+    coc_valid = (
+        dq.select("ProjectID", "EnrollmentCoC")
+        .join(_project_coc_codes(ctx), on=["ProjectID", "EnrollmentCoC"], how="left")
+        .get_column("coc_valid")
+    )
+    dq = dq.with_columns(coc_valid=coc_valid)
     elements = [
         (
             "Veteran Status 3 07",
@@ -343,61 +337,20 @@ def q6b(ctx: ReportContext) -> Table:
 
 # --- Q6c: income and housing data quality -----------------------------------------------------
 
-INCOME_SOURCE_COLUMNS = [
-    "Earned",
-    "Unemployment",
-    "SSI",
-    "SSDI",
-    "VADisabilityService",
-    "VADisabilityNonService",
-    "PrivateDisability",
-    "WorkersComp",
-    "TANF",
-    "GA",
-    "SocSecRetirement",
-    "Pension",
-    "ChildSupport",
-    "Alimony",
-    "OtherIncomeSource",
-]
 
-
-def annual_assessment_due(ctx: ReportContext) -> pl.DataFrame:
-    """HouseholdID -> annual_due: the latest anniversary of the HoH's project start on or
-    before the report end, for households in the project a year or more."""
-    end = ctx.params.end
-    heads = (
-        ctx.frames["Enrollment"]
-        .filter(pl.col("RelationshipToHoH") == 1)
-        .group_by("HouseholdID")
-        .agg(start=pl.col("EntryDate").max())
-    )
-    start = pl.col("start")
-    years = (
-        end.year
-        - start.dt.year()
-        - (
-            (pl.lit(end.month) < start.dt.month())
-            | ((pl.lit(end.month) == start.dt.month()) & (pl.lit(end.day) < start.dt.day()))
-        ).cast(pl.Int32)
-    )
-    return (
-        heads.with_columns(years=years)
-        .filter(pl.col("years") > 0)
-        .select("HouseholdID", annual_due=start.dt.offset_by(pl.format("{}y", pl.col("years"))))
-    )
-
-
-def _income_records(ctx: ReportContext) -> pl.DataFrame:
-    return ctx.frames["IncomeBenefits"].select(
-        "IncomeBenefitsID",
+def _income_answers(frame: pl.DataFrame, prefix: str) -> pl.DataFrame:
+    """EnrollmentID, 4.02 IncomeFromAnySource and the number of sources marked Yes of the
+    stage's income records, as ``<prefix>_any`` / ``<prefix>_sources``."""
+    return frame.select(
         "EnrollmentID",
-        "DataCollectionStage",
-        "InformationDate",
-        "IncomeFromAnySource",
-        sources=pl.sum_horizontal(
-            [(pl.col(c).fill_null(0) == 1).cast(pl.Int64) for c in INCOME_SOURCE_COLUMNS]
-        ),
+        pl.col("IncomeFromAnySource").alias(f"{prefix}_any"),
+        pl.when(pl.col("IncomeBenefitsID").is_not_null())
+        .then(
+            pl.sum_horizontal(
+                [(pl.col(flag).fill_null(0) == 1).cast(pl.Int64) for flag, _, _ in INCOME_SOURCES]
+            )
+        )
+        .alias(f"{prefix}_sources"),
     )
 
 
@@ -418,39 +371,31 @@ def q6c(ctx: ReportContext) -> Table:
     """Data quality: income and housing data quality."""
     dq = ctx.served_dq
     counts = _dq_counts(ctx)
-    income = _income_records(ctx)
-
-    def at_stage(stage: int, date_column: str, prefix: str) -> pl.DataFrame:
-        return (
-            income.filter(pl.col("DataCollectionStage") == stage)
-            .select(
-                "EnrollmentID",
-                pl.col("InformationDate").alias(date_column),
-                pl.col("IncomeFromAnySource").alias(f"{prefix}_any"),
-                pl.col("sources").alias(f"{prefix}_sources"),
-            )
-            .unique(["EnrollmentID", date_column], keep="first", maintain_order=True)
-        )
-
-    # Annual assessment: the latest stage-5 record within 30 days of the anniversary.
-    annual = (
-        dq.select("EnrollmentID", "HouseholdID")
-        .join(annual_assessment_due(ctx), on="HouseholdID", how="inner")
-        .join(income.filter(pl.col("DataCollectionStage") == 5), on="EnrollmentID", how="inner")
-        .filter((pl.col("InformationDate") - pl.col("annual_due")).dt.total_days().abs() <= 30)
-        .sort("InformationDate", descending=True)
-        .unique("EnrollmentID", keep="first")
+    # Start and exit: the income questions' records (engine.income). Annual assessment:
+    # the latest stage-5 record within 30 days of the anniversary, also one dated after the
+    # report end (unlike the income questions, which read only what is known by then).
+    due = dq.select("EnrollmentID", "HouseholdID").join(
+        annual_assessment_due(ctx), on="HouseholdID", how="inner"
+    )
+    annual_records = (
+        ctx.frames["IncomeBenefits"]
+        .filter(pl.col("DataCollectionStage") == ANNUAL_STAGE)
         .select(
             "EnrollmentID",
-            pl.col("IncomeFromAnySource").alias("annual_any"),
-            pl.col("sources").alias("annual_sources"),
+            "InformationDate",
+            "IncomeBenefitsID",
+            "IncomeFromAnySource",
+            *[flag for flag, _, _ in INCOME_SOURCES],
         )
     )
+    annual = latest_in_window(due, annual_records)
+    columns = ["PersonalID", "EnrollmentID", "HouseholdID", "Destination"]
     frame = (
-        dq.join(annual_assessment_due(ctx), on="HouseholdID", how="left")
-        .join(at_stage(1, "EntryDate", "start"), on=["EnrollmentID", "EntryDate"], how="left")
-        .join(at_stage(3, "ExitDate", "exit"), on=["EnrollmentID", "ExitDate"], how="left")
-        .join(annual, on="EnrollmentID", how="left")
+        dq.select(*columns, "adult_or_hoh", "leaver", "stayer")
+        .join(annual_assessment_due(ctx), on="HouseholdID", how="left")
+        .join(_income_answers(income_at(ctx, START), "start"), on="EnrollmentID", how="left")
+        .join(_income_answers(income_at(ctx, EXIT), "exit"), on="EnrollmentID", how="left")
+        .join(_income_answers(annual, "annual"), on="EnrollmentID", how="left")
     )
     destination = pl.col("Destination")
     adult_or_hoh = pl.col("adult_or_hoh")
@@ -553,17 +498,21 @@ def q6d(ctx: ReportContext) -> Table:
     any_check = pl.any_horizontal([pl.col(f"_check{i}") for i in range(len(checks))])
     table = Table("Q6d", Q6D_COLUMNS, [label for label, _ in Q6D_GROUPS] + ["Total"])
     groups = [(label, project_type.is_in(types)) for label, types in Q6D_GROUPS]
-    for r, (label, in_group) in enumerate([*groups, ("Total", pl.lit(True))]):
-        rows = frame.filter(in_group)
-        table.set(r, 0, rows["PersonalID"].n_unique())
-        add_members(table, rows, r, 0)
+    groups.append(("Total", pl.lit(True)))
+    cells = {}
+    for r, (label, in_group) in enumerate(groups):
+        cells[(r, 0)] = in_group
         for i in range(len(checks)):
             # The Total row counts only records and the rate (HUD's CSV writes 0).
-            hits = rows.filter(pl.col(f"_check{i}")) if label != "Total" else rows.clear()
-            table.set(r, i + 1, hits["PersonalID"].n_unique())
-            add_members(table, hits, r, i + 1)
-        failing = rows.filter(any_check)["PersonalID"].n_unique()
-        table.set(r, 6, rate(failing, table.values[r][0]), kind=RATE)
+            cells[(r, i + 1)] = (
+                in_group & pl.col(f"_check{i}") if label != "Total" else pl.lit(False)
+            )
+        cells[(r, 6)] = in_group & any_check  # the rate's numerator, replaced below
+    count_cells(table, frame, cells)
+    failing = [table.values[r][6] for r in range(len(groups))]
+    table.members = table.members.filter(pl.col("col") != 6)
+    for r in range(len(groups)):
+        table.set(r, 6, rate(failing[r], table.values[r][0]), kind=RATE)
     return table
 
 
@@ -618,28 +567,12 @@ def q6e(ctx: ReportContext) -> Table:
 # --- Q6f: inactive records --------------------------------------------------------------------
 
 
-def bed_nights(ctx: ReportContext) -> pl.DataFrame:
-    """4.14 Bed Night services (RecordType 200, TypeProvided 200) in the report period on
-    the report's enrollments, within the stay (on or after entry, before exit)."""
-    start, end = ctx.params.start, ctx.params.end
-    return (
-        ctx.frames["Services"]
-        .filter(
-            (pl.col("RecordType") == 200)
-            & (pl.col("TypeProvided") == 200)
-            & pl.col("DateProvided").is_between(start, end)
-        )
-        .select("EnrollmentID", "DateProvided")
-        .join(
-            ctx.enrollments.select("EnrollmentID", "EntryDate", "ExitDate"),
-            on="EnrollmentID",
-            how="inner",
-        )
-        .filter(
-            (pl.col("DateProvided") >= pl.col("EntryDate"))
-            & (pl.col("ExitDate").is_null() | (pl.col("DateProvided") < pl.col("ExitDate")))
-        )
-        .select("EnrollmentID", "DateProvided")
+def _bed_nights_in_period(ctx: ReportContext) -> pl.DataFrame:
+    """Bed nights in the report period on the report's enrollments, within the stay (on or
+    after entry, before exit): Q6f's latest bed night, Q7b / Q8b's nights on the PIT dates."""
+    return ctx.memo(
+        "bed_nights_in_period",
+        lambda: bed_nights(ctx, ctx.enrollments, night_of_exit=False, from_report_start=True),
     )
 
 
@@ -669,7 +602,9 @@ def q6f(ctx: ReportContext) -> Table:
         .group_by("EnrollmentID")
         .agg(latest=pl.col("InformationDate").max())
     )
-    latest_night = bed_nights(ctx).group_by("EnrollmentID").agg(latest=pl.col("DateProvided").max())
+    latest_night = (
+        _bed_nights_in_period(ctx).group_by("EnrollmentID").agg(latest=pl.col("DateProvided").max())
+    )
     outreach = (project_type == STREET_OUTREACH) | (
         (project_type == SERVICES_ONLY)
         & pl.col("ProjectID").is_in(path_funded_projects(ctx).implode())
@@ -726,12 +661,14 @@ def pit_dates(start: dt.date, end: dt.date) -> list[tuple[str, dt.date | None]]:
     return dates
 
 
-def _active_on(ctx: ReportContext, day: dt.date) -> pl.DataFrame:
+def _active_on(ctx: ReportContext, enrollments: pl.DataFrame, day: dt.date) -> pl.DataFrame:
     """Enrollments active on ``day``: started, moved in (PSH/RRH), and not yet exited; for
     ES night-by-night, a bed night on that date."""
-    nights = bed_nights(ctx).filter(pl.col("DateProvided") == day)["EnrollmentID"].implode()
+    nights = (
+        _bed_nights_in_period(ctx).filter(pl.col("DateProvided") == day)["EnrollmentID"].implode()
+    )
     project_type, exit_date = pl.col("ProjectType"), pl.col("ExitDate")
-    return ctx.enrollments.filter(
+    return enrollments.filter(
         (pl.col("EntryDate") <= day)
         & (
             ~project_type.is_in([PSH, RRH])
@@ -751,19 +688,33 @@ def _active_on(ctx: ReportContext, day: dt.date) -> pl.DataFrame:
     )
 
 
+# The enrollment columns the point-in-time counts read (a narrow frame filters faster).
+_PIT_COLUMNS = [
+    "PersonalID",
+    "EnrollmentID",
+    "HouseholdID",
+    "RelationshipToHoH",
+    "ProjectType",
+    "EntryDate",
+    "ExitDate",
+    "hoh_move_in_date",
+]
+
+
 def _pit_table(ctx: ReportContext, name: str, households: bool) -> Table:
     household_type = ctx.served.select("PersonalID", "household_type")
+    enrollments = ctx.memo("pit_enrollments", lambda: ctx.enrollments.select(_PIT_COLUMNS))
     table = Table(name, [label for label, _ in HOUSEHOLD_COLUMNS], [m for _, m in PIT_MONTHS])
     members = []
     for r, (label, day) in enumerate(pit_dates(ctx.params.start, ctx.params.end)):
-        active = _active_on(ctx, day) if day else ctx.enrollments.clear()
+        active = _active_on(ctx, enrollments, day) if day else enrollments.clear()
         if households:
             # A household is present when any member is; it is counted by its head.
-            active = ctx.enrollments.filter(
+            active = enrollments.filter(
                 pl.col("HouseholdID").is_in(active["HouseholdID"].implode())
                 & (pl.col("RelationshipToHoH") == 1)
             )
-        people = active.drop("household_type").join(household_type, on="PersonalID", how="left")
+        people = active.join(household_type, on="PersonalID", how="left")
         grid = count_grid(name, people, [(label, pl.lit(True))], HOUSEHOLD_COLUMNS)
         table.values[r] = grid.values[0]
         if grid.members is not None:
@@ -817,7 +768,12 @@ ENGAGEMENT_CONTACT = 999
 
 def _contacts(ctx: ReportContext) -> pl.DataFrame:
     """Every contact (4.12 Current Living Situation) of an outreach / NbN enrollment, up to
-    the date of engagement, within the stay and on or before the report end."""
+    the date of engagement, within the stay and on or before the report end (Q9a and Q9b
+    share them)."""
+    return ctx.memo("outreach_contacts", lambda: _build_contacts(ctx))
+
+
+def _build_contacts(ctx: ReportContext) -> pl.DataFrame:
     end = ctx.params.end
     served = ctx.served.filter(pl.col("ProjectType").is_in([ES_NBN, STREET_OUTREACH])).select(
         "EnrollmentID", "EntryDate", "ExitDate", "DateOfEngagement"

@@ -3,7 +3,9 @@ domestic violence, living situation at project start.
 
 Every table counts rows of ``ctx.served`` (one row per client, the latest enrollment in the
 report). The CAPER has the same Q11, Q12, Q13a1, Q13b1, Q13c1, Q14a, Q14b and Q15; the
-condition-count tables Q13a2/Q13b2/Q13c2 are APR-only.
+condition-count tables Q13a2/Q13b2/Q13c2 are APR-only. Race and ethnicity come from
+``engine.demographics``, the conditions and their collection points from
+``engine.disabilities``, the age bands from ``engine.universe``.
 """
 
 from __future__ import annotations
@@ -11,39 +13,18 @@ from __future__ import annotations
 import polars as pl
 
 from sunflower.reports.engine import HOUSEHOLD_COLUMNS, ReportContext, Table, count_grid, question
-from sunflower.reports.engine.universe import (
-    ADULT,
-    ADULTS_AND_CHILDREN,
-    ADULTS_ONLY,
-    AGE_DK_PNTA,
-    AGE_NOT_COLLECTED,
-    CHILD,
-    CHILDREN_ONLY,
-    UNKNOWN_HOUSEHOLD,
+from sunflower.reports.engine.demographics import race_and_ethnicity, race_and_ethnicity_labels
+from sunflower.reports.engine.disabilities import (
+    BOTH_SUBSTANCES,
+    CONDITION_ROWS,
+    condition_records,
+    conditions_at,
 )
+from sunflower.reports.engine.labels import DK_PNTA, NOT_COLLECTED, NOT_COLLECTED_LOWER
+from sunflower.reports.engine.table import SPLIT_HOUSEHOLD_COLUMNS
+from sunflower.reports.engine.universe import AGE_BANDS, AGE_DK_PNTA, AGE_NOT_COLLECTED
 
 APR_AND_CAPER = ("apr", "caper")
-
-DK_PNTA = "Client Doesn't Know/Prefers Not To Answer"
-NOT_COLLECTED = "Data Not Collected"
-
-# Q13's six columns: the "with children and adults" household split into its adults and its
-# children (a member of unknown age in such a household is only in Total).
-_household = pl.col("household_type")
-SPLIT_HOUSEHOLD_COLUMNS: list[tuple[str, pl.Expr]] = [
-    ("Total", pl.lit(True)),
-    ("Without Children", _household == ADULTS_ONLY),
-    (
-        "Adults in HH with Children and Adults",
-        (_household == ADULTS_AND_CHILDREN) & (pl.col("age_group") == ADULT),
-    ),
-    (
-        "Children in HH with Children and Adults",
-        (_household == ADULTS_AND_CHILDREN) & (pl.col("age_group") == CHILD),
-    ),
-    ("With Only Children", _household == CHILDREN_ONLY),
-    ("Unknown Household Type", _household == UNKNOWN_HOUSEHOLD),
-]
 
 
 def _adults_and_heads(frame: pl.DataFrame) -> pl.DataFrame:
@@ -51,28 +32,12 @@ def _adults_and_heads(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 # --- Q11 ------------------------------------------------------------------------------------
-# Age at the later of project start and report start (``age``, computed by the engine).
-AGE_ROWS = [
-    ("Under 5", 0, 4),
-    ("5-12", 5, 12),
-    ("13-17", 13, 17),
-    ("18-24", 18, 24),
-    ("25-34", 25, 34),
-    ("35-44", 35, 44),
-    ("45-54", 45, 54),
-    ("55-64", 55, 64),
-    ("65+", 65, None),
-]
-
-
 @question("Q11", *APR_AND_CAPER)
 def q11(ctx: ReportContext) -> Table:
-    """Age: everyone served, by age band and household type."""
-    age = pl.col("age")
-    rows = [
-        (label, (age >= low) & (age <= high) if high is not None else age >= low)
-        for label, low, high in AGE_ROWS
-    ]
+    """Age: everyone served, by age band (the engine's ``detailed_age_group``: age at the
+    later of project start and report start) and household type."""
+    band = pl.col("detailed_age_group")
+    rows = [(label, band == label) for _, _, label in AGE_BANDS]
     rows += [
         (DK_PNTA, pl.col("age_group") == AGE_DK_PNTA),
         (NOT_COLLECTED, pl.col("age_group") == AGE_NOT_COLLECTED),
@@ -82,150 +47,20 @@ def q11(ctx: ReportContext) -> Table:
 
 
 # --- Q12 ------------------------------------------------------------------------------------
-# HMIS 3.04 race and ethnicity fields, in the order HUD's rows combine them.
-RACE_FIELDS = [
-    ("AmIndAKNative", "American Indian, Alaska Native, or Indigenous"),
-    ("Asian", "Asian or Asian American"),
-    ("BlackAfAmerican", "Black, African American, or African"),
-    ("HispanicLatinao", "Hispanic/Latina/o"),
-    ("MidEastNAfrican", "Middle Eastern & North African"),
-    ("NativeHIPacific", "Native Hawaiian or Pacific Islander"),
-    ("White", "White"),
-]
-MULTIRACIAL_HISPANIC = (
-    "Multiracial \u2013 more than 2 races/ethnicity, with one being Hispanic/Latina/o"
-)
-MULTIRACIAL_NOT_HISPANIC = (
-    "Multiracial \u2013 more than 2 races, where no option is Hispanic/Latina/o"
-)
-RACE_DK_PNTA = "Client Doesn\u2019t Know/Prefers Not to Answer"
-
-
-def race_and_ethnicity() -> pl.Expr:
-    """The Q12 row of a client: one or two selected races by name ("A & B" in HUD's field
-    order), more than two split on whether one is Hispanic/Latina/o, else RaceNone."""
-    selected = [(pl.col(column) == 1).fill_null(False) for column, _ in RACE_FIELDS]
-    how_many = pl.sum_horizontal([flag.cast(pl.Int32) for flag in selected])
-    names = pl.concat_str(
-        [
-            pl.when(flag).then(pl.lit(name))
-            for flag, (_, name) in zip(selected, RACE_FIELDS, strict=True)
-        ],
-        separator=" & ",
-        ignore_nulls=True,
-    )
-    return (
-        pl.when(how_many.is_between(1, 2))
-        .then(names)
-        .when((how_many > 2) & (pl.col("HispanicLatinao") == 1))
-        .then(pl.lit(MULTIRACIAL_HISPANIC))
-        .when(how_many > 2)
-        .then(pl.lit(MULTIRACIAL_NOT_HISPANIC))
-        .when(pl.col("RaceNone").is_in([8, 9]))
-        .then(pl.lit(RACE_DK_PNTA))
-        .otherwise(pl.lit(NOT_COLLECTED))
-    )
-
-
-def race_row_labels() -> list[str]:
-    singles = [name for _, name in RACE_FIELDS]
-    pairs = [
-        f"{first} & {second}" for i, first in enumerate(singles) for second in singles[i + 1 :]
-    ]
-    return [
-        *singles,
-        *pairs,
-        MULTIRACIAL_HISPANIC,
-        MULTIRACIAL_NOT_HISPANIC,
-        RACE_DK_PNTA,
-        NOT_COLLECTED,
-    ]
-
-
 @question("Q12", *APR_AND_CAPER)
 def q12(ctx: ReportContext) -> Table:
     """Race and ethnicity (combined): everyone served."""
     frame = ctx.served.with_columns(race_row=race_and_ethnicity())
-    rows = [(label, pl.col("race_row") == label) for label in race_row_labels()]
+    rows = [(label, pl.col("race_row") == label) for label in race_and_ethnicity_labels()]
     rows.append(("Total", pl.lit(True)))
     return count_grid("Q12", frame, rows, HOUSEHOLD_COLUMNS)
 
 
 # --- Q13 ------------------------------------------------------------------------------------
-CONDITION_ROWS = [
-    "Mental Health Disorder",
-    "Alcohol Use Disorder",
-    "Drug Use Disorder",
-    "Both Alcohol and Drug Use Disorders",
-    "Chronic Health Condition",
-    "HIV/AIDS",
-    "Developmental Disability",
-    "Physical Disability",
-]
-_DISABILITY_TYPE_NAMES = {
-    5: "Physical Disability",
-    6: "Developmental Disability",
-    7: "Chronic Health Condition",
-    8: "HIV/AIDS",
-    9: "Mental Health Disorder",
-}
-_SUBSTANCE_USE = 10
-_SUBSTANCE_RESPONSE_NAMES = {
-    1: "Alcohol Use Disorder",
-    2: "Drug Use Disorder",
-    3: "Both Alcohol and Drug Use Disorders",
-}
-BOTH_SUBSTANCES = "Both Alcohol and Drug Use Disorders"
-
-
-def _condition_name() -> pl.Expr:
-    """HMIS 4.05–4.10: a condition is present when the response is Yes (1); for substance use
-    (4.10) the responses 1/2/3 are alcohol, drug, both."""
-    kind, response = pl.col("DisabilityType"), pl.col("DisabilityResponse")
-    expr = pl.when(pl.lit(False)).then(pl.lit(None, pl.String))
-    for code, name in _DISABILITY_TYPE_NAMES.items():
-        expr = expr.when((kind == code) & (response == 1)).then(pl.lit(name))
-    for code, name in _SUBSTANCE_RESPONSE_NAMES.items():
-        expr = expr.when((kind == _SUBSTANCE_USE) & (response == code)).then(pl.lit(name))
-    return expr
-
-
-def _disability_records(ctx: ReportContext, clients: pl.DataFrame) -> pl.DataFrame:
-    """Disabilities records of the clients' report enrollments, with the condition name
-    (null when the record does not show a condition)."""
-    return (
-        ctx.frames["Disabilities"]
-        .select(
-            "EnrollmentID",
-            "InformationDate",
-            "DisabilityType",
-            "DisabilityResponse",
-            "DataCollectionStage",
-        )
-        .filter(pl.col("EnrollmentID").is_in(clients["EnrollmentID"].implode()))
-        .with_columns(condition=_condition_name())
-    )
-
-
-def _conditions_at_start(ctx: ReportContext, clients: pl.DataFrame) -> pl.DataFrame:
-    return _disability_records(ctx, clients).filter(pl.col("DataCollectionStage") == 1)
-
-
-def _conditions_at_exit(ctx: ReportContext, clients: pl.DataFrame) -> pl.DataFrame:
-    return _disability_records(ctx, clients).filter(pl.col("DataCollectionStage") == 3)
-
-
-def _conditions_latest_for_stayers(ctx: ReportContext, clients: pl.DataFrame) -> pl.DataFrame:
-    """Stayers: the records of the latest date (on or before the report end) among the
-    project start, update and annual assessment records (stages 1, 2, 5)."""
-    records = _disability_records(ctx, clients).filter(
-        pl.col("DataCollectionStage").is_in([1, 2, 5])
-        & (pl.col("InformationDate") <= ctx.params.end)
-    )
-    latest = records.group_by("EnrollmentID").agg(latest_date=pl.col("InformationDate").max())
-    return records.join(latest, on="EnrollmentID").filter(
-        pl.col("InformationDate") == pl.col("latest_date")
-    )
+def _condition_records(ctx: ReportContext, clients: pl.DataFrame, point: str) -> pl.DataFrame:
+    """The Disabilities records of the clients' enrollments at one collection point."""
+    records = conditions_at(condition_records(ctx), point)
+    return records.join(clients.select("EnrollmentID"), on="EnrollmentID", how="semi")
 
 
 def _condition_table(name: str, clients: pl.DataFrame, records: pl.DataFrame) -> Table:
@@ -274,42 +109,42 @@ def _condition_count_table(name: str, clients: pl.DataFrame, records: pl.DataFra
 def q13a1(ctx: ReportContext) -> Table:
     """Physical and mental health conditions at start: everyone served."""
     clients = ctx.served
-    return _condition_table("Q13a1", clients, _conditions_at_start(ctx, clients))
+    return _condition_table("Q13a1", clients, _condition_records(ctx, clients, "start"))
 
 
 @question("Q13b1", *APR_AND_CAPER)
 def q13b1(ctx: ReportContext) -> Table:
     """Physical and mental health conditions at exit: leavers."""
     clients = ctx.served.filter(pl.col("leaver"))
-    return _condition_table("Q13b1", clients, _conditions_at_exit(ctx, clients))
+    return _condition_table("Q13b1", clients, _condition_records(ctx, clients, "exit"))
 
 
 @question("Q13c1", *APR_AND_CAPER)
 def q13c1(ctx: ReportContext) -> Table:
     """Physical and mental health conditions for stayers: latest assessment."""
     clients = ctx.served.filter(pl.col("stayer"))
-    return _condition_table("Q13c1", clients, _conditions_latest_for_stayers(ctx, clients))
+    return _condition_table("Q13c1", clients, _condition_records(ctx, clients, "latest"))
 
 
 @question("Q13a2", "apr")
 def q13a2(ctx: ReportContext) -> Table:
     """Number of conditions at start: everyone served."""
     clients = ctx.served
-    return _condition_count_table("Q13a2", clients, _conditions_at_start(ctx, clients))
+    return _condition_count_table("Q13a2", clients, _condition_records(ctx, clients, "start"))
 
 
 @question("Q13b2", "apr")
 def q13b2(ctx: ReportContext) -> Table:
     """Number of conditions at exit: leavers."""
     clients = ctx.served.filter(pl.col("leaver"))
-    return _condition_count_table("Q13b2", clients, _conditions_at_exit(ctx, clients))
+    return _condition_count_table("Q13b2", clients, _condition_records(ctx, clients, "exit"))
 
 
 @question("Q13c2", "apr")
 def q13c2(ctx: ReportContext) -> Table:
     """Number of conditions for stayers: latest assessment."""
     clients = ctx.served.filter(pl.col("stayer"))
-    return _condition_count_table("Q13c2", clients, _conditions_latest_for_stayers(ctx, clients))
+    return _condition_count_table("Q13c2", clients, _condition_records(ctx, clients, "latest"))
 
 
 # --- Q14 ------------------------------------------------------------------------------------
@@ -412,7 +247,7 @@ LIVING_SITUATION_GROUPS: list[tuple[str, list[tuple[str, list[int]]]]] = [
         [
             (DK_PNTA, [8, 9]),
             # 99, a blank, or a code that is not a prior living situation.
-            ("Data not collected", [99]),
+            (NOT_COLLECTED_LOWER, [99]),
         ],
     ),
 ]

@@ -3,12 +3,12 @@ benefits and health insurance at project start, at the latest annual assessment 
 and at exit (leavers).
 
 The table builders take the people to count (rows of ``ctx.served``) and the words HUD uses
-for them, so the youth questions (Q27g–Q27i) reuse them with youth instead of adults.
+for them, so the youth questions (Q27g–Q27i) reuse them with youth instead of adults. The
+stage frames are ``engine.income``'s (shared by every question of a run); each stage is a
+column of ``engine.table.column_table``.
 """
 
 from __future__ import annotations
-
-from decimal import ROUND_HALF_EVEN, Decimal
 
 import polars as pl
 
@@ -17,7 +17,6 @@ from sunflower.reports.engine.income import (
     ANNUAL,
     ANNUAL_MISSING,
     BENEFIT_SOURCES,
-    DK_PNTA,
     EXIT,
     HIGHEST_RANGE,
     INCOME_RANGES,
@@ -25,19 +24,14 @@ from sunflower.reports.engine.income import (
     INSURANCE_SOURCES,
     NO_ANNUAL_REQUIRED,
     NO_INCOME,
-    NOT_COLLECTED,
     STAGES,
     START,
     has_income_information,
     income_at,
     with_total_income,
 )
-from sunflower.reports.engine.universe import (
-    ADULTS_AND_CHILDREN,
-    ADULTS_ONLY,
-    CHILDREN_ONLY,
-    UNKNOWN_HOUSEHOLD,
-)
+from sunflower.reports.engine.labels import DK_PNTA, NOT_COLLECTED
+from sunflower.reports.engine.table import ADULT_HOUSEHOLD_TYPES, MONEY, RATE, column_table
 
 APR_AND_CAPER = ("apr", "caper")
 
@@ -63,33 +57,26 @@ Rows = list[tuple[str, pl.Expr | None]]
 
 
 # --- shared pieces ----------------------------------------------------------------------
-def _stage_table(name: str, columns: list[tuple[str, pl.DataFrame, Rows]]) -> Table:
-    """One column per collection stage, each counted over its own stage frame; every
-    column lists the same row labels (a None expression leaves that cell empty)."""
-    row_labels = [label for label, _ in columns[0][2]]
-    table = Table(name, [label for label, _, _ in columns], row_labels)
-    members = []
-    for c, (label, frame, rows) in enumerate(columns):
-        grid = count_grid(name, frame, rows, [(label, pl.lit(True))])
-        for r in range(len(rows)):
-            table.values[r][c] = grid.values[r][0]
-        if grid.members is not None:
-            members.append(grid.members.with_columns(col=pl.lit(c, pl.Int32)))
-    table.members = pl.concat(members) if members else None
-    return table
-
-
 def _stage_frame(ctx: ReportContext, people: pl.DataFrame, stage: str) -> pl.DataFrame:
     """The stage's income rows for ``people``, with total income and, for the annual and
-    exit stages, whether the client also had income information at start."""
-    frame = income_at(ctx, stage).filter(
-        pl.col("EnrollmentID").is_in(people["EnrollmentID"].implode())
-    )
-    frame = with_total_income(frame, annual=stage == ANNUAL)
-    informed_at_start = (
-        income_at(ctx, START).filter(has_income_information())["EnrollmentID"].implode()
-    )
-    return frame.with_columns(informed_at_start=pl.col("EnrollmentID").is_in(informed_at_start))
+    exit stages, whether the client also had income information at start. Built once per
+    context, stage and ``people`` frame (Q16–Q19 all count ``adults(ctx)``)."""
+
+    def build() -> tuple[pl.DataFrame, pl.DataFrame]:
+        frame = income_at(ctx, stage).join(
+            people.select("EnrollmentID"), on="EnrollmentID", how="semi"
+        )
+        frame = with_total_income(frame, annual=stage == ANNUAL)
+        informed_at_start = (
+            income_at(ctx, START).filter(has_income_information())["EnrollmentID"].implode()
+        )
+        frame = frame.with_columns(
+            informed_at_start=pl.col("EnrollmentID").is_in(informed_at_start)
+        )
+        # ``people`` is kept with the frame so that its id is not reused while cached.
+        return frame, people
+
+    return ctx.memo(f"income_stage_frame_{stage}_{id(people)}", build)[0]
 
 
 def _informed_at_start_and(stage: str) -> pl.Expr | None:
@@ -101,7 +88,7 @@ def _informed_at_start_and(stage: str) -> pl.Expr | None:
 
 
 def adults(ctx: ReportContext) -> pl.DataFrame:
-    return ctx.served.filter(pl.col("is_adult"))
+    return ctx.memo("adults", lambda: ctx.served.filter(pl.col("is_adult")))
 
 
 # --- Q16 --------------------------------------------------------------------------------
@@ -124,7 +111,7 @@ def income_ranges_table(
         rows = [(label, pl.col("income_group") == label) for label in labels]
         rows.append((total_label, pl.lit(True)))
         columns.append((INCOME_COLUMNS[stage], frame, rows))
-    return _stage_table(name, columns)
+    return column_table(name, columns)
 
 
 @question("Q16", *APR_AND_CAPER)
@@ -146,7 +133,7 @@ def income_sources_table(
         rows: Rows = [(label, pl.col(flag) == 1) for flag, _, label in INCOME_SOURCES]
         rows.append((information_label, _informed_at_start_and(stage)))
         columns.append((INCOME_COLUMNS[stage], frame, rows))
-    return _stage_table(name, columns)
+    return column_table(name, columns)
 
 
 @question("Q17", *APR_AND_CAPER)
@@ -195,7 +182,7 @@ def income_categories_table(
             ),
         ]
         columns.append((CATEGORY_COLUMNS[stage], frame, rows))
-    return _stage_table(name, columns)
+    return column_table(name, columns)
 
 
 @question("Q18", "apr")
@@ -228,12 +215,6 @@ def _amounts(frame: pl.DataFrame, prefix: str) -> pl.DataFrame:
         .alias(f"{prefix}other"),
         total.alias(f"{prefix}total"),
     )
-
-
-def _cents(amount: float) -> float:
-    """An average in dollars and cents, rounded half to even on its decimal value (the
-    rounding of HUD's reference output: 996.585 -> 996.58), not on its binary value."""
-    return float(Decimal(repr(float(amount))).quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN))
 
 
 def income_change_table(
@@ -295,8 +276,8 @@ def income_change_table(
             average = averages.get(str(g))
             if g == 6 and kind != "total":
                 average = None
-            table.set(average_row, g, _cents(average or 0.0), kind="money")
-        table.set(count_row, 8, rate(grid.values[0][7], grid.values[0][6]), kind="rate")
+            table.set(average_row, g, average or 0.0, kind=MONEY)
+        table.set(count_row, 8, rate(grid.values[0][7], grid.values[0][6]), kind=RATE)
     table.members = pl.concat(members)
     return table
 
@@ -312,19 +293,6 @@ def q19a2(ctx: ReportContext) -> Table:
 
 
 # --- Q19b -------------------------------------------------------------------------------
-ADULT_HOUSEHOLD_TYPES = [
-    ("AO", ADULTS_ONLY),
-    ("AC", ADULTS_AND_CHILDREN),
-    ("UK", UNKNOWN_HOUSEHOLD),
-]
-YOUTH_HOUSEHOLD_TYPES = [
-    ("AO", ADULTS_ONLY),
-    ("AC", ADULTS_AND_CHILDREN),
-    ("CO", CHILDREN_ONLY),
-    ("UK", UNKNOWN_HOUSEHOLD),
-]
-
-
 def disabling_condition_income_table(
     ctx: ReportContext,
     people: pl.DataFrame,
@@ -363,7 +331,7 @@ def disabling_condition_income_table(
                 table.set(r, percent, None)
             else:
                 value = rate(table.values[r][with_condition], table.values[r][total])
-                table.set(r, percent, value, kind="rate")
+                table.set(r, percent, value, kind=RATE)
     return table
 
 
@@ -392,7 +360,7 @@ def q20a(ctx: ReportContext) -> Table:
     for stage in STAGES:
         rows: Rows = [(label, pl.col(field) == 1) for field, label in BENEFIT_SOURCES]
         columns.append((BENEFIT_COLUMNS[stage], _benefit_frame(ctx, adults(ctx), stage), rows))
-    return _stage_table("Q20a", columns)
+    return column_table("Q20a", columns)
 
 
 @question("Q20b", "apr")
@@ -418,7 +386,7 @@ def q20b(ctx: ReportContext) -> Table:
             ("Total", pl.lit(True)),
         ]
         columns.append((BENEFIT_COLUMNS[stage], frame, rows))
-    return _stage_table("Q20b", columns)
+    return column_table("Q20b", columns)
 
 
 # --- Q21 --------------------------------------------------------------------------------
@@ -450,7 +418,7 @@ def q21(ctx: ReportContext) -> Table:
             ("More than one source of insurance", required & (insurance_count > 1)),
         ]
         columns.append((INSURANCE_COLUMNS[stage], frame, rows))
-    return _stage_table("Q21", columns)
+    return column_table("Q21", columns)
 
 
 __all__ = [

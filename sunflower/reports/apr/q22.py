@@ -1,58 +1,31 @@
 """APR Q22a1–Q22g: length of participation, time to move-in and time prior to housing,
-overall and by race and ethnicity."""
+overall and by race and ethnicity (``engine.lengths`` computes the lengths,
+``engine.demographics`` the race and ethnicity categories)."""
 
 from __future__ import annotations
 
 import polars as pl
 
 from sunflower.reports.engine import HOUSEHOLD_COLUMNS, ReportContext, Table, count_grid, question
+from sunflower.reports.engine.demographics import (
+    RACE_TABULATION_LABELS,
+    race_tabulation,
+    race_tabulation_columns,
+)
+from sunflower.reports.engine.labels import NOT_COLLECTED
 from sunflower.reports.engine.lengths import (
     APR_PARTICIPATION_BANDS,
     TWO_YEAR_BANDS,
     band_of,
     band_rows,
+    band_table,
     with_participation_days,
     with_time_prior_to_housing,
     with_time_to_move_in,
 )
+from sunflower.reports.engine.table import LEAVERS_AND_STAYERS
 
 APR_AND_CAPER = ("apr", "caper")
-
-# --- race and ethnicity (3.04), as Q12's columns ---------------------------------------------
-RACE_COLUMNS = [
-    ("AmIndAKNative", "American Indian, Alaska Native, or Indigenous"),
-    ("Asian", "Asian or Asian American"),
-    ("BlackAfAmerican", "Black, African American, or African"),
-    ("HispanicLatinao", "Hispanic/Latina/o"),
-    ("MidEastNAfrican", "Middle Eastern & North African"),
-    ("NativeHIPacific", "Native Hawaiian or Pacific Islander"),
-    ("White", "White"),
-]
-HISPANIC_AND_RACE = "At Least 1 Race and Hispanic/Latina/o"
-MULTI_RACIAL = "Multi-racial (does not include Hispanic/Latina/o)"
-RACE_UNKNOWN = "Unknown (Doesn\u2019t Know, Prefers not to Answer, Data not Collected)"
-RACE_TABULATION_LABELS = [label for _, label in RACE_COLUMNS] + [
-    HISPANIC_AND_RACE,
-    MULTI_RACIAL,
-    RACE_UNKNOWN,
-]
-
-
-def race_tabulation() -> pl.Expr:
-    """One category per client: the single race/ethnicity selected; two or more including
-    Hispanic/Latina/o; two or more without it; or none selected (unknown)."""
-    selected = [(pl.col(column) == 1).fill_null(False) for column, _ in RACE_COLUMNS]
-    count = pl.sum_horizontal([flag.cast(pl.Int32) for flag in selected])
-    expr = pl.when(count == 0).then(pl.lit(RACE_UNKNOWN))
-    expr = expr.when((count > 1) & selected[3]).then(pl.lit(HISPANIC_AND_RACE))
-    expr = expr.when(count > 1).then(pl.lit(MULTI_RACIAL))
-    for flag, (_, label) in zip(selected, RACE_COLUMNS, strict=True):
-        expr = expr.when(flag).then(pl.lit(label))
-    return expr.otherwise(pl.lit(RACE_UNKNOWN))
-
-
-def race_columns() -> list[tuple[str, pl.Expr]]:
-    return [(label, pl.col("race_tabulation") == label) for label in RACE_TABULATION_LABELS]
 
 
 def _set_average_and_median(
@@ -72,25 +45,27 @@ def _set_average_and_median(
 
 
 # --- Q22a1 / Q22b: length of participation ---------------------------------------------------
-LEAVERS_AND_STAYERS = [
-    ("Total", pl.lit(True)),
-    ("Leavers", pl.col("leaver")),
-    ("Stayers", pl.col("stayer")),
-]
-
-
 def participation(ctx: ReportContext) -> pl.DataFrame:
-    return with_participation_days(ctx, ctx.served)
+    """``served`` with its length of participation (Q22a1, Q22b and the CAPER's Q22a2 /
+    Q22d read it; computed once per context)."""
+    return ctx.memo("participation", lambda: with_participation_days(ctx, ctx.served))
+
+
+def time_to_move_in(ctx: ReportContext) -> pl.DataFrame:
+    """``served`` with Q22c's time to move-in (Q22c and Q22f; computed once per context)."""
+    return ctx.memo("time_to_move_in", lambda: with_time_to_move_in(ctx, ctx.served))
 
 
 @question("Q22a1", "apr")
 def q22a1(ctx: ReportContext) -> Table:
     """Length of participation (CoC projects), leavers and stayers."""
-    frame = participation(ctx).with_columns(
-        band=band_of(pl.col("participation_days"), APR_PARTICIPATION_BANDS)
+    return band_table(
+        "Q22a1",
+        participation(ctx),
+        "participation_days",
+        APR_PARTICIPATION_BANDS,
+        LEAVERS_AND_STAYERS,
     )
-    rows = [*band_rows("band", APR_PARTICIPATION_BANDS), ("Total", pl.lit(True))]
-    return count_grid("Q22a1", frame, rows, LEAVERS_AND_STAYERS)
 
 
 @question("Q22b", "apr")
@@ -113,7 +88,7 @@ def q22c(ctx: ReportContext) -> Table:
     Universe (HUD): every client whose head of household moved in during the report
     period, plus leavers whose household never moved in. The total counts every person
     moved in, also one whose wait was longer than the last band (731 days or more)."""
-    frame = with_time_to_move_in(ctx, ctx.served).with_columns(
+    frame = time_to_move_in(ctx).with_columns(
         band=band_of(pl.col("days_to_move_in"), TWO_YEAR_BANDS)
     )
     moved_in = pl.col("moved_in")
@@ -128,36 +103,44 @@ def q22c(ctx: ReportContext) -> Table:
     table = count_grid("Q22c", frame, rows, HOUSEHOLD_COLUMNS)
     # HUD reports the average in whole days.
     r = table.row_index(average_label)
-    for c, (_, column) in enumerate(HOUSEHOLD_COLUMNS):
-        days = frame.filter(moved_in & column)["days_to_move_in"]
-        table.set(r, c, round(float(days.mean())) if days.len() else 0, kind="average")
+    means = frame.select(
+        pl.col("days_to_move_in").filter(moved_in & column.fill_null(False)).mean().alias(str(c))
+        for c, (_, column) in enumerate(HOUSEHOLD_COLUMNS)
+    ).row(0)
+    for c, mean in enumerate(means):
+        table.set(r, c, round(float(mean)) if mean is not None else 0, kind="average")
     return table
 
 
 @question("Q22f", *APR_AND_CAPER)
 def q22f(ctx: ReportContext) -> Table:
     """Length of time between project start and housing move-in by race and ethnicity."""
-    frame = with_time_to_move_in(ctx, ctx.served).with_columns(race_tabulation=race_tabulation())
+    frame = time_to_move_in(ctx).with_columns(race_tabulation=race_tabulation())
     rows = [
         ("Persons Moved Into Housing", pl.col("moved_in")),
         ("Persons Exited Without Move In", pl.col("exited_without_move_in")),
         ("Average time to Move In", None),
         ("Median time to Move In", None),
     ]
-    table = count_grid("Q22f", frame, rows, race_columns())
+    table = count_grid("Q22f", frame, rows, race_tabulation_columns())
     _set_average_and_median(table, frame.filter(pl.col("moved_in")), "days_to_move_in", 2, 3)
     return table
 
 
 # --- Q22e / Q22g: start of homelessness (3.917) to housing -----------------------------------
 def time_prior_to_housing(ctx: ReportContext) -> pl.DataFrame:
-    frame = with_time_prior_to_housing(ctx, ctx.served)
-    housed = pl.col("housing_date").is_not_null()
-    return frame.filter(pl.col("in_time_prior_to_housing")).with_columns(
-        housed=housed,
-        band=band_of(pl.col("days_prior_to_housing"), TWO_YEAR_BANDS),
-        data_not_collected=housed & pl.col("days_prior_to_housing").is_null(),
-    )
+    """The clients Q22e / Q22g count, with their time prior to housing (once per context)."""
+
+    def build() -> pl.DataFrame:
+        frame = with_time_prior_to_housing(ctx, ctx.served)
+        housed = pl.col("housing_date").is_not_null()
+        return frame.filter(pl.col("in_time_prior_to_housing")).with_columns(
+            housed=housed,
+            band=band_of(pl.col("days_prior_to_housing"), TWO_YEAR_BANDS),
+            data_not_collected=housed & pl.col("days_prior_to_housing").is_null(),
+        )
+
+    return ctx.memo("time_prior_to_housing", build)
 
 
 @question("Q22e", *APR_AND_CAPER)
@@ -168,7 +151,7 @@ def q22e(ctx: ReportContext) -> Table:
         *band_rows("band", TWO_YEAR_BANDS),
         ("Total (persons moved into housing)", pl.col("band").is_not_null()),
         ("Not yet moved into housing", ~pl.col("housed")),
-        ("Data Not Collected", pl.col("data_not_collected")),
+        (NOT_COLLECTED, pl.col("data_not_collected")),
         ("Total", pl.lit(True)),
     ]
     return count_grid("Q22e", frame, rows, HOUSEHOLD_COLUMNS)
@@ -189,6 +172,6 @@ def q22g(ctx: ReportContext) -> Table:
         ("Average time to Move In", None),
         ("Median time to Move In", None),
     ]
-    table = count_grid("Q22g", frame, rows, race_columns())
+    table = count_grid("Q22g", frame, rows, race_tabulation_columns())
     _set_average_and_median(table, frame.filter(pl.col("housed")), "days_prior_to_housing", 2, 3)
     return table

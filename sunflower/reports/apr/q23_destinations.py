@@ -2,13 +2,15 @@
 435), Q23e (destination group by race and ethnicity), and the veterans' Q25i / Q25j.
 
 The tables themselves are built by ``engine.destinations`` so that the youth questions
-(Q27f1, Q27f2) reuse them on their own clients."""
+(Q27f1, Q27f2) reuse them on their own clients; Q23e's race and ethnicity columns are
+``engine.demographics``'s."""
 
 from __future__ import annotations
 
 import polars as pl
 
-from sunflower.reports.engine import HOUSEHOLD_COLUMNS, ReportContext, Table, count_grid, question
+from sunflower.reports.engine import ReportContext, Table, count_grid, question
+from sunflower.reports.engine.demographics import race_tabulation, race_tabulation_columns
 from sunflower.reports.engine.destinations import (
     GROUPS,
     destination_code,
@@ -17,46 +19,9 @@ from sunflower.reports.engine.destinations import (
     destinations,
     subsidy_table,
 )
+from sunflower.reports.engine.table import VETERAN_COLUMNS
 
 APR_AND_CAPER = ("apr", "caper")
-
-# The veterans' tables have no "With Only Children" column (a child is never a veteran).
-VETERAN_COLUMNS = [column for column in HOUSEHOLD_COLUMNS if column[0] != "With Only Children"]
-
-# 3.04 Race and Ethnicity: Client column -> HUD's label for someone who chose only it.
-RACE_COLUMNS = {
-    "AmIndAKNative": "American Indian, Alaska Native, or Indigenous",
-    "Asian": "Asian or Asian American",
-    "BlackAfAmerican": "Black, African American, or African",
-    "HispanicLatinao": "Hispanic/Latina/o",
-    "MidEastNAfrican": "Middle Eastern & North African",
-    "NativeHIPacific": "Native Hawaiian or Pacific Islander",
-    "White": "White",
-}
-RACE_AND_HISPANIC = "At Least 1 Race and Hispanic/Latina/o"
-MULTI_RACIAL = "Multi-racial (does not include Hispanic/Latina/o)"
-RACE_UNKNOWN = "Unknown (Doesn\u2019t Know, Prefers not to Answer, Data not Collected)"
-
-
-def race_category() -> pl.Expr:
-    """One category per client: the single race/ethnicity chosen; two or more including
-    Hispanic/Latina/o; two or more without it; or none chosen (unknown)."""
-    chosen = pl.sum_horizontal([(pl.col(c) == 1).fill_null(False) for c in RACE_COLUMNS])
-    single = pl.when(pl.lit(False)).then(pl.lit(None, dtype=pl.String))
-    for column, label in RACE_COLUMNS.items():
-        single = single.when(pl.col(column) == 1).then(pl.lit(label))
-    return (
-        pl.when(chosen == 1)
-        .then(single)
-        .when((chosen > 1) & (pl.col("HispanicLatinao") == 1))
-        .then(pl.lit(RACE_AND_HISPANIC))
-        .when(chosen > 1)
-        .then(pl.lit(MULTI_RACIAL))
-        .otherwise(pl.lit(RACE_UNKNOWN))
-    )
-
-
-RACE_CATEGORIES = [*RACE_COLUMNS.values(), RACE_AND_HISPANIC, MULTI_RACIAL, RACE_UNKNOWN]
 
 
 @question("Q23c", *APR_AND_CAPER)
@@ -75,14 +40,12 @@ def q23d(ctx: ReportContext) -> Table:
 def q23e(ctx: ReportContext) -> Table:
     """Leavers by destination group (Q23c's subtotals) and race and ethnicity."""
     leavers = ctx.served.filter(pl.col("leaver")).with_columns(
-        _group=destination_group(), _race=race_category()
+        _group=destination_group(), race_tabulation=race_tabulation()
     )
     listed = destination_code().is_in([d.code for d in destinations()])
     rows = [(f"{group} Situations", pl.col("_group") == group) for group in GROUPS]
     rows.append(("Total", listed))
-    columns = [("Total", pl.lit(True))] + [
-        (category, pl.col("_race") == category) for category in RACE_CATEGORIES
-    ]
+    columns = [("Total", pl.lit(True)), *race_tabulation_columns()]
     return count_grid("Q23e", leavers, rows, columns)
 
 

@@ -1,6 +1,8 @@
 """APR Q24b–Q26e: moving-on assistance, sex, veterans and chronically homeless persons.
 
 The CAPER has Q24e, Q25a and Q26b with the same tables; the other questions are APR-only.
+The conditions of Q26e and their collection points come from ``engine.disabilities``, the
+age bands of Q25d / Q26d from ``engine.universe``.
 """
 
 from __future__ import annotations
@@ -8,18 +10,19 @@ from __future__ import annotations
 import polars as pl
 
 from sunflower.reports.engine import HOUSEHOLD_COLUMNS, ReportContext, Table, count_grid, question
-from sunflower.reports.engine.chronic import DK_PNTA, NO, YES
-from sunflower.reports.engine.universe import CHILDREN_ONLY
+from sunflower.reports.engine.chronic import DK_PNTA as CHRONIC_DK_PNTA
+from sunflower.reports.engine.chronic import NO, YES
+from sunflower.reports.engine.disabilities import CONDITION_ROWS, condition_records
+from sunflower.reports.engine.labels import (
+    DK_PNTA,
+    DK_PNTA_SENTENCE,
+    NOT_COLLECTED,
+    NOT_COLLECTED_LOWER,
+)
+from sunflower.reports.engine.table import VETERAN_COLUMNS
+from sunflower.reports.engine.universe import AGE_BANDS, CHILDREN_ONLY
 
 APR_AND_CAPER = ("apr", "caper")
-
-DK_PNTA_LABEL = "Client doesn’t know/Prefers Not to Answer"
-NOT_COLLECTED_LABEL = "Data not collected"
-
-# Veteran tables (Q25a, Q25b, Q25d) have no "With Only Children" column: a veteran is an adult.
-VETERAN_COLUMNS = [
-    (label, expr) for label, expr in HOUSEHOLD_COLUMNS if label != "With Only Children"
-]
 
 
 def _category_rows(categories: list[str], column: str) -> list[tuple[str, pl.Expr]]:
@@ -70,8 +73,8 @@ def q24e(ctx: ReportContext) -> Table:
     rows = [
         ("Female", sex == 0),
         ("Male", sex == 1),
-        (DK_PNTA_LABEL, sex.is_in([8, 9])),
-        (NOT_COLLECTED_LABEL, sex.is_null() | ~sex.is_in([0, 1, 8, 9])),
+        (DK_PNTA_SENTENCE, sex.is_in([8, 9])),
+        (NOT_COLLECTED_LOWER, sex.is_null() | ~sex.is_in([0, 1, 8, 9])),
         ("Total", pl.lit(True)),
     ]
     return count_grid("Q24e", ctx.served, rows, HOUSEHOLD_COLUMNS)
@@ -81,7 +84,13 @@ def q24e(ctx: ReportContext) -> Table:
 CH_VETERAN = "Chronically Homeless Veteran"
 NON_CH_VETERAN = "Non-Chronically Homeless Veteran"
 NOT_VETERAN = "Not a Veteran"
-VETERAN_CATEGORIES = [CH_VETERAN, NON_CH_VETERAN, NOT_VETERAN, DK_PNTA_LABEL, NOT_COLLECTED_LABEL]
+VETERAN_CATEGORIES = [
+    CH_VETERAN,
+    NON_CH_VETERAN,
+    NOT_VETERAN,
+    DK_PNTA_SENTENCE,
+    NOT_COLLECTED_LOWER,
+]
 
 
 def _adult_veteran_category(served: pl.DataFrame) -> pl.DataFrame:
@@ -95,8 +104,8 @@ def _adult_veteran_category(served: pl.DataFrame) -> pl.DataFrame:
         .when(veteran_status == 0)
         .then(pl.lit(NOT_VETERAN))
         .when(veteran_status.is_in([8, 9]))
-        .then(pl.lit(DK_PNTA_LABEL))
-        .otherwise(pl.lit(NOT_COLLECTED_LABEL))
+        .then(pl.lit(DK_PNTA_SENTENCE))
+        .otherwise(pl.lit(NOT_COLLECTED_LOWER))
     )
     return served.filter(pl.col("is_adult")).with_columns(veteran_category=category)
 
@@ -125,7 +134,7 @@ def q25b(ctx: ReportContext) -> Table:
         .with_columns(
             # A household with no adult in the report has no veteran data.
             veteran_category=pl.col("household_rank")
-            .fill_null(rank[NOT_COLLECTED_LABEL])
+            .fill_null(rank[NOT_COLLECTED_LOWER])
             .replace_strict({i: label for label, i in rank.items()}, return_dtype=pl.String)
         )
     )
@@ -135,21 +144,16 @@ def q25b(ctx: ReportContext) -> Table:
 
 
 # --- Q25d / Q26d ---------------------------------------------------------------------------
-ADULT_AGE_BANDS = [
-    ("18-24", "18 - 24"),
-    ("25-34", "25 - 34"),
-    ("35-44", "35 - 44"),
-    ("45-54", "45 - 54"),
-    ("55-64", "55 - 64"),
-    ("65+", "65+"),
-    ("Client Doesn't Know/Prefers Not To Answer", "Client Doesn't Know/Prefers Not To Answer"),
-    ("Data Not Collected", "Data Not Collected"),
+# Q11's bands (``detailed_age_group``) from 18 up, and the unknown ages.
+ADULT_AGE_BANDS = [label for low, _, label in AGE_BANDS if low >= 18] + [
+    DK_PNTA,
+    NOT_COLLECTED,
 ]
-CHILD_AGE_BANDS = ["Under 5", "5 - 12", "13 - 17"]
+CHILD_AGE_BANDS = [label for low, _, label in AGE_BANDS if low < 18]
 
 
 def _adult_age_rows() -> list[tuple[str, pl.Expr]]:
-    return [(label, pl.col("detailed_age_group") == band) for label, band in ADULT_AGE_BANDS]
+    return [(band, pl.col("detailed_age_group") == band) for band in ADULT_AGE_BANDS]
 
 
 @question("Q25d", "apr")
@@ -174,7 +178,7 @@ def q26d(ctx: ReportContext) -> Table:
 # --- Q26a / Q26b ---------------------------------------------------------------------------
 CHRONIC = "Chronically Homeless"
 NOT_CHRONIC = "Not Chronically Homeless"
-CHRONIC_CATEGORIES = [CHRONIC, NOT_CHRONIC, DK_PNTA_LABEL, NOT_COLLECTED_LABEL]
+CHRONIC_CATEGORIES = [CHRONIC, NOT_CHRONIC, DK_PNTA_SENTENCE, NOT_COLLECTED_LOWER]
 
 
 def _chronic_category() -> pl.Expr:
@@ -184,9 +188,9 @@ def _chronic_category() -> pl.Expr:
         .then(pl.lit(CHRONIC))
         .when(status == NO)
         .then(pl.lit(NOT_CHRONIC))
-        .when(status == DK_PNTA)
-        .then(pl.lit(DK_PNTA_LABEL))
-        .otherwise(pl.lit(NOT_COLLECTED_LABEL))
+        .when(status == CHRONIC_DK_PNTA)
+        .then(pl.lit(DK_PNTA_SENTENCE))
+        .otherwise(pl.lit(NOT_COLLECTED_LOWER))
     )
 
 
@@ -198,7 +202,7 @@ def q26a(ctx: ReportContext) -> Table:
         chronic_category=_chronic_category()
     )
     # Precedence among the household's adults and head.
-    precedence = {CHRONIC: 0, DK_PNTA_LABEL: 1, NOT_COLLECTED_LABEL: 2, NOT_CHRONIC: 3}
+    precedence = {CHRONIC: 0, DK_PNTA_SENTENCE: 1, NOT_COLLECTED_LOWER: 2, NOT_CHRONIC: 3}
     household = members.group_by("HouseholdID").agg(
         household_precedence=pl.col("chronic_category")
         .replace_strict(precedence, return_dtype=pl.Int64)
@@ -231,46 +235,9 @@ def q26b(ctx: ReportContext) -> Table:
 
 
 # --- Q26e ----------------------------------------------------------------------------------
-# 4.05-4.10 disability types in HUD's row order; substance use (4.10) splits by response.
-CONDITION_ROWS = [
-    "Mental Health Disorder",
-    "Alcohol Use Disorder",
-    "Drug Use Disorder",
-    "Both Alcohol and Drug Use Disorders",
-    "Chronic Health Condition",
-    "HIV/AIDS",
-    "Developmental Disability",
-    "Physical Disability",
-]
 AT_START = "Conditions At Start"
 AT_LATEST = "Conditions At Latest Assessment for Stayers"
 AT_EXIT = "Conditions At Exit for Leavers"
-
-
-def present_conditions(disabilities: pl.DataFrame) -> pl.DataFrame:
-    """Disability records that report a condition, named as in Q13/Q26e."""
-    kind, response = pl.col("DisabilityType"), pl.col("DisabilityResponse")
-    substance = kind == 10
-    name = (
-        pl.when(kind == 5)
-        .then(pl.lit("Physical Disability"))
-        .when(kind == 6)
-        .then(pl.lit("Developmental Disability"))
-        .when(kind == 7)
-        .then(pl.lit("Chronic Health Condition"))
-        .when(kind == 8)
-        .then(pl.lit("HIV/AIDS"))
-        .when(kind == 9)
-        .then(pl.lit("Mental Health Disorder"))
-        .when(substance & (response == 1))
-        .then(pl.lit("Alcohol Use Disorder"))
-        .when(substance & (response == 2))
-        .then(pl.lit("Drug Use Disorder"))
-        .when(substance & (response == 3))
-        .then(pl.lit("Both Alcohol and Drug Use Disorders"))
-    )
-    present = (response == 1) | (substance & response.is_in([2, 3]))
-    return disabilities.filter(present).with_columns(condition=name)
 
 
 @question("Q26e", "apr")
@@ -281,29 +248,15 @@ def q26e(ctx: ReportContext) -> Table:
     chronic = ctx.served.filter(pl.col("chronic") == YES).select(
         "PersonalID", "EnrollmentID", "leaver", "stayer"
     )
-    disabilities = ctx.frames["Disabilities"].select(
-        "EnrollmentID",
-        "InformationDate",
-        "DataCollectionStage",
-        "DisabilityType",
-        "DisabilityResponse",
-    )
-    records = chronic.join(disabilities, on="EnrollmentID", how="inner")
-    # Stayers: every record of the latest date among their start/update/annual records.
-    latest_date = (
-        records.filter(
-            pl.col("stayer")
-            & pl.col("DataCollectionStage").is_in([1, 2, 5])
-            & (pl.col("InformationDate") <= ctx.params.end)
+    conditions = (
+        condition_records(ctx)
+        .filter(pl.col("condition").is_not_null())
+        .join(chronic, on="EnrollmentID", how="inner")
+        .with_columns(
+            at_start=pl.col("DataCollectionStage") == 1,
+            at_latest=pl.col("stayer") & pl.col("at_latest_assessment"),
+            at_exit=pl.col("leaver") & (pl.col("DataCollectionStage") == 3),
         )
-        .group_by("EnrollmentID")
-        .agg(latest_date=pl.col("InformationDate").max())
-    )
-    records = records.join(latest_date, on="EnrollmentID", how="left")
-    conditions = present_conditions(records).with_columns(
-        at_start=pl.col("DataCollectionStage") == 1,
-        at_latest=pl.col("stayer") & (pl.col("InformationDate") == pl.col("latest_date")),
-        at_exit=pl.col("leaver") & (pl.col("DataCollectionStage") == 3),
     )
     rows = [(name, pl.col("condition") == name) for name in CONDITION_ROWS]
     columns = [

@@ -6,9 +6,10 @@ household where nobody is over 24 (APR glossary; Q5a row "Number of youth under 
 Q27a, Q27b and Q27m are computed here. The other Q27 tables are the youth version of an
 earlier question (Q27d ~ Q15, Q27e ~ Q22a1, ...): they run that question, looked up at call
 time in the registry, on ``ctx.subset(<youth>)`` and take its cells under HUD's Q27 labels,
-so values and drill-down members stay those of the earlier question's logic. Where the
-youth universe differs from the earlier one (Q27g/h/i also count youth who are not adults),
-the subset presents those youth to the earlier question as adults.
+so values and drill-down members stay those of the earlier question's logic
+(``engine.table.relabelled``). Where the youth universe differs from the earlier one
+(Q27g/h/i also count youth who are not adults), the subset presents those youth to the
+earlier question as adults (``ReportContext.subset``'s overrides).
 """
 
 from __future__ import annotations
@@ -18,8 +19,16 @@ from collections.abc import Callable
 import polars as pl
 
 from sunflower.reports.engine import HOUSEHOLD_COLUMNS, ReportContext, Table, count_grid, question
-from sunflower.reports.engine.compare import normalise
+from sunflower.reports.engine.income import INCOME_SOURCES
+from sunflower.reports.engine.labels import (
+    DK_PNTA,
+    DK_PNTA_SPACED,
+    NOT_COLLECTED,
+    NOT_COLLECTED_LOWER,
+)
+from sunflower.reports.engine.lengths import TWO_YEAR_BANDS
 from sunflower.reports.engine.registry import questions_of
+from sunflower.reports.engine.table import HOUSEHOLD_LABELS, relabelled
 from sunflower.reports.engine.universe import (
     ADULT,
     ADULTS_ONLY,
@@ -47,24 +56,17 @@ def _youth_context(
     presented to it as adults. ``household_as``: present every kept client as living in that
     household type (used to read a household column the earlier table does not have).
     """
-    narrowed = ctx.subset(predicate)
-    if not as_adults and household_as is None:
-        return narrowed
-
-    def present(frame: pl.DataFrame) -> pl.DataFrame:
-        changes = {}
-        if as_adults:
-            changes["age_group"] = pl.lit(ADULT)
-            for flag, value in (("is_adult", True), ("is_child", False), ("adult_or_hoh", True)):
-                if flag in frame.columns:
-                    changes[flag] = pl.lit(value)
-        if household_as is not None and "household_type" in frame.columns:
-            changes["household_type"] = pl.lit(household_as)
-        return frame.with_columns(**changes)
-
-    for cached in ("served", "served_dq", "enrollments"):
-        narrowed.__dict__[cached] = present(narrowed.__dict__[cached])
-    return narrowed
+    overrides: dict[str, pl.Expr] = {}
+    if as_adults:
+        overrides.update(
+            age_group=pl.lit(ADULT),
+            is_adult=pl.lit(True),
+            is_child=pl.lit(False),
+            adult_or_hoh=pl.lit(True),
+        )
+    if household_as is not None:
+        overrides["household_type"] = pl.lit(household_as)
+    return ctx.subset(predicate, overrides)
 
 
 def _earlier(name: str) -> Callable[[ReportContext], Table] | None:
@@ -76,204 +78,31 @@ def _run_earlier(name: str, ctx: ReportContext) -> Table | None:
     return function(ctx) if function is not None else None
 
 
-def _assemble(
-    name: str,
-    rows: list[tuple[str, str]],
-    columns: list[tuple[str, Table | None, str]],
-) -> Table:
-    """A table whose cell (our row, our column) is the cell (source row, source column) of
-    the column's source table. ``rows``: (our label, source label); ``columns``: (our label,
-    source table or None, source label). Labels match after HUD-label normalisation; a cell
-    with no source (earlier question not available yet) stays empty."""
-    table = Table(name, [label for label, _, _ in columns], [label for label, _ in rows])
-    member_parts = []
-    for c, (_, source, source_col) in enumerate(columns):
-        if source is None:
-            continue
-        col_index = {normalise(label): i for i, label in enumerate(source.columns)}
-        row_index: dict[str, int] = {}
-        for i, label in enumerate(source.rows):
-            row_index.setdefault(normalise(label), i)
-        sc = col_index.get(normalise(source_col))
-        if sc is None:
-            continue
-        for r, (_, source_row) in enumerate(rows):
-            sr = row_index.get(normalise(source_row))
-            if sr is None:
-                continue
-            table.values[r][c] = source.values[sr][sc]
-            table.kinds[(r, c)] = source.kind(sr, sc)
-            if source.members is not None:
-                # Lazy, like every member frame: built only when the drill-down asks.
-                member_parts.append(
-                    source.members.filter(
-                        (pl.col("row") == sr) & (pl.col("col") == sc)
-                    ).with_columns(row=pl.lit(r, pl.Int32), col=pl.lit(c, pl.Int32))
-                )
-    if member_parts:
-        table.members = pl.concat(member_parts)
-    return table
-
-
 def _youth_version(
     name: str,
     earlier_name: str,
     ctx: ReportContext,
-    rows: list[str],
+    rows: list[str] | None,
     columns: list[str],
     row_sources: dict[str, str] | None = None,
     **context_options,
 ) -> Table:
-    """The earlier question run on the youth subset, under the youth table's labels."""
+    """The earlier question run on the youth subset, under the youth table's labels
+    (``rows`` None: the earlier table's own rows, where HUD's youth table repeats them)."""
     source = _run_earlier(earlier_name, _youth_context(ctx, **context_options))
+    if rows is None:
+        rows = source.rows if source is not None else []
     row_sources = row_sources or {}
-    return _assemble(
+    return relabelled(
         name,
         [(label, row_sources.get(label, label)) for label in rows],
         [(label, source, label) for label in columns],
     )
 
 
-HOUSEHOLD_LABELS = [label for label, _ in HOUSEHOLD_COLUMNS]
-
-LENGTH_OF_PARTICIPATION_ROWS = [
-    "30 days or less",
-    "31 to 60 days",
-    "61 to 90 days",
-    "91 to 180 days",
-    "181 to 365 days",
-    "366 to 730 days (1-2 Yrs)",
-    "731 to 1,095 days (2-3 Yrs)",
-    "1,096 to 1,460 days (3-4 Yrs)",
-    "1,461 to 1,825 days (4-5 Yrs)",
-    "More than 1,825 days (>5 Yrs)",
-    "Total",
-]
-
-TIME_TO_HOUSING_BANDS = [
-    "0 to 7 days",
-    "8 to 14 days",
-    "15 to 21 days",
-    "22 to 30 days",
-    "31 to 60 days",
-    "61 to 90 days",
-    "91 to 180 days",
-    "181 to 365 days",
-    "366 to 730 days (1-2 Yrs)",
-]
-
-PRIOR_LIVING_ROWS = [
-    "Homeless Situations",
-    "Place not meant for habitation",
-    "Emergency shelter",
-    "Safe Haven",
-    "Homeless Subtotal",
-    "Institutional Situations",
-    "Foster care home or foster care group home",
-    "Hospital or other residential non-psychiatric medical facility",
-    "Jail, prison or juvenile detention facility",
-    "Long-term care facility or nursing home",
-    "Psychiatric hospital or other psychiatric facility",
-    "Substance abuse treatment facility or detox center",
-    "Institutional Subtotal",
-    "Temporary Situations",
-    "Transitional housing for homeless persons",
-    "Residential project or halfway house with no homeless criteria",
-    "Hotel or motel paid for without emergency shelter voucher",
-    "Host Home",
-    "Staying or living in a friend\u2019s room, apartment or house",
-    "Staying or living in a family member\u2019s room, apartment or house",
-    "Temporary Subtotal",
-    "Permanent Situations",
-    "Rental by client, no ongoing housing subsidy",
-    "Rental by client, with ongoing housing subsidy",
-    "Owned by client, with ongoing housing subsidy",
-    "Owned by client, no ongoing housing subsidy",
-    "Permanent Subtotal",
-    "Client Doesn't Know/Prefers Not To Answer",
-    "Data not collected",
-    "Other Subtotal",
-    "Total",
-]
-
-DESTINATION_ROWS = [
-    "Homeless Situations",
-    "Place not meant for habitation",
-    "Emergency shelter",
-    "Safe Haven",
-    "Homeless Subtotal",
-    "Institutional Situations",
-    "Foster care home or foster care group home",
-    "Hospital or other residential non-psychiatric medical facility",
-    "Jail, prison or juvenile detention facility",
-    "Long-term care facility or nursing home",
-    "Psychiatric hospital or other psychiatric facility",
-    "Substance abuse treatment facility or detox center",
-    "Institutional Subtotal",
-    "Temporary Situations",
-    "Transitional housing for homeless persons",
-    "Residential project or halfway house with no homeless criteria",
-    "Hotel or motel paid for without emergency shelter voucher",
-    "Host Home",
-    "Staying or living with family, temporary tenure",
-    "Staying or living with friends, temporary tenure",
-    "Moved from one HOPWA funded project to HOPWA TH",
-    "Temporary Subtotal",
-    "Permanent Situations",
-    "Staying or living with family, permanent tenure",
-    "Staying or living with friends, permanent tenure",
-    "Moved from one HOPWA funded project to HOPWA PH",
-    "Rental by client, no ongoing housing subsidy",
-    "Rental by client, with ongoing housing subsidy",
-    "Owned by client, with ongoing housing subsidy",
-    "Owned by client, no ongoing housing subsidy",
-    "Permanent Subtotal",
-    "Other Situations",
-    "No exit interview completed",
-    "Other",
-    "Deceased",
-    "Client Doesn't Know/Prefers Not To Answer",
-    "Data not collected",
-    "Other Subtotal",
-    "Total",
-    "Total persons exiting to positive housing destinations",
-    "Total persons whose destinations excluded them from the calculation",
-    "Percentage",
-]
-
-SUBSIDY_ROWS = [
-    "GPD TIP housing subsidy",
-    "VASH housing subsidy",
-    "RRH or equivalent subsidy",
-    "HCV voucher (tenant or project based) (not dedicated)",
-    "Public housing unit",
-    "Rental by client, with other ongoing housing subsidy",
-    "Housing Stability Voucher",
-    "Family Unification Program Voucher (FUP)",
-    "Foster Youth to Independence Initiative (FYI)",
-    "Permanent Supportive Housing",
-    "Other permanent housing dedicated for formerly homeless persons",
-    "Total",
-]
-
-INCOME_SOURCE_ROWS = [
-    "Earned Income",
-    "Unemployment Insurance",
-    "Supplemental Security Income (SSI)",
-    "Social Security Disability Insurance (SSDI)",
-    "VA Service \u2013 Connected Disability Compensation",
-    "VA Non-Service Connected Disability Pension",
-    "Private Disability Insurance",
-    "Worker\u2019s Compensation",
-    "Temporary Assistance for Needy Families (TANF)",
-    "General Assistance (GA)",
-    "Retirement Income from Social Security",
-    "Pension or retirement income from a former job",
-    "Child Support",
-    "Alimony and other spousal support",
-    "Other Source",
-]
-
+# Rows of the youth tables that are not the earlier table's own.
+TIME_TO_HOUSING_BANDS = [label for _, _, label in TWO_YEAR_BANDS[:-1]]
+INCOME_SOURCE_ROWS = [label for _, _, label in INCOME_SOURCES]
 INCOME_INFORMATION_ROW = "Youth with Income Information at Start and Annual Assessment/Exit"
 
 
@@ -284,10 +113,9 @@ def q27a(ctx: ReportContext) -> Table:
     only be 0; Total counts every youth (HUD shows no 12-year-old row)."""
     youth = ctx.served.filter(YOUTH)
     rows = [
-        ("13-17", pl.col("detailed_age_group") == "13 - 17"),
-        ("18-24", pl.col("detailed_age_group") == "18 - 24"),
-        ("Client Doesn't Know/Prefers Not To Answer", pl.col("age_group") == AGE_DK_PNTA),
-        ("Data Not Collected", pl.col("age_group") == AGE_NOT_COLLECTED),
+        *[(band, pl.col("detailed_age_group") == band) for band in ("13-17", "18-24")],
+        (DK_PNTA, pl.col("age_group") == AGE_DK_PNTA),
+        (NOT_COLLECTED, pl.col("age_group") == AGE_NOT_COLLECTED),
         ("Total", pl.lit(True)),
     ]
     return count_grid("Q27a", youth, rows, HOUSEHOLD_COLUMNS)
@@ -321,28 +149,26 @@ def q27b(ctx: ReportContext) -> Table:
 def q27d(ctx: ReportContext) -> Table:
     """Q15 (living situation) for youth heads of household."""
     return _youth_version(
-        "Q27d", "Q15", ctx, PRIOR_LIVING_ROWS, HOUSEHOLD_LABELS, predicate=YOUTH & pl.col("is_hoh")
+        "Q27d", "Q15", ctx, None, HOUSEHOLD_LABELS, predicate=YOUTH & pl.col("is_hoh")
     )
 
 
 @question("Q27e", "apr")
 def q27e(ctx: ReportContext) -> Table:
     """Q22a1 (length of participation) for youth."""
-    return _youth_version(
-        "Q27e", "Q22a1", ctx, LENGTH_OF_PARTICIPATION_ROWS, ["Total", "Leavers", "Stayers"]
-    )
+    return _youth_version("Q27e", "Q22a1", ctx, None, ["Total", "Leavers", "Stayers"])
 
 
 @question("Q27f1", "apr")
 def q27f1(ctx: ReportContext) -> Table:
     """Q23c (exit destination) for youth leavers."""
-    return _youth_version("Q27f1", "Q23c", ctx, DESTINATION_ROWS, HOUSEHOLD_LABELS)
+    return _youth_version("Q27f1", "Q23c", ctx, None, HOUSEHOLD_LABELS)
 
 
 @question("Q27f2", "apr")
 def q27f2(ctx: ReportContext) -> Table:
     """Q23d (exit destination subsidy type) for youth leavers."""
-    return _youth_version("Q27f2", "Q23d", ctx, SUBSIDY_ROWS, HOUSEHOLD_LABELS)
+    return _youth_version("Q27f2", "Q23d", ctx, None, HOUSEHOLD_LABELS)
 
 
 @question("Q27g", "apr")
@@ -379,7 +205,7 @@ def q27h(ctx: ReportContext) -> Table:
         "Youth with Only Other Income",
         "Youth with Both Earned and Other Income",
         "Youth with No Income",
-        "Client Doesn't Know/Prefers Not To Answer",
+        DK_PNTA,
         "Missing Income Information",
         "No Annual Required",
         "Required Annual Missing",
@@ -435,7 +261,7 @@ def q27i(ctx: ReportContext) -> Table:
             columns.append((f"{prefix}: {youth_label}", source, f"{source_prefix}: {adult_label}"))
     rows = [(label, label) for label in INCOME_SOURCE_ROWS + ["No Sources"]]
     rows.append(("Unduplicated Total Youths", "Unduplicated Total Adults"))
-    return _assemble("Q27i", rows, columns)
+    return relabelled("Q27i", rows, columns)
 
 
 @question("Q27j", "apr")
@@ -465,15 +291,13 @@ def q27l(ctx: ReportContext) -> Table:
         "731 days or more",
         "Total (persons moved into housing)",
         "Not yet moved into housing",
-        "Data Not Collected",
+        NOT_COLLECTED,
         "Total",
     ]
     return _youth_version("Q27l", "Q22e", ctx, rows, HOUSEHOLD_LABELS)
 
 
 # --- Q27m -----------------------------------------------------------------------------------
-DK_PNTA = "Client Doesn\u2019t Know / Prefers Not to Answer"
-NOT_COLLECTED = "Data not collected"
 
 
 @question("Q27m", "apr")
@@ -523,9 +347,9 @@ def q27m(ctx: ReportContext) -> Table:
             "Currently enrolled and attending regularly (when school or the course is in session)",
             attend == 2,
         ),
-        (DK_PNTA, attend == 9),
+        (DK_PNTA_SPACED, attend == 9),
         # CurrentSchoolAttend is required on every record: blank is not collected.
-        (NOT_COLLECTED, (attend == 99) | attend.is_null()),
+        (NOT_COLLECTED_LOWER, (attend == 99) | attend.is_null()),
         ("For those not enrolled \u2013 most recent education status", not_a_row),
         ("K12: Graduated from high school", recent == 0),
         ("K12: Obtained GED", recent == 1),
@@ -535,16 +359,16 @@ def q27m(ctx: ReportContext) -> Table:
         ("Higher education: Pursuing a credential but not currently attending", recent == 5),
         ("Higher education: Dropped out", recent == 6),
         ("Higher education: Obtained a credential/degree", recent == 7),
-        (DK_PNTA, recent == 9),
-        (NOT_COLLECTED, recent == 99),
+        (DK_PNTA_SPACED, recent == 9),
+        (NOT_COLLECTED_LOWER, recent == 99),
         ("For those currently enrolled \u2013 current status", not_a_row),
         ("Pursuing a high school diploma or GED", current == 0),
         ("Pursuing Associate\u2019s Degree", current == 1),
         ("Pursuing Bachelor\u2019s Degree", current == 2),
         ("Pursuing Graduate Degree", current == 3),
         ("Pursuing other post-secondary credential", current == 4),
-        (DK_PNTA, current == 9),
-        (NOT_COLLECTED, current == 99),
+        (DK_PNTA_SPACED, current == 9),
+        (NOT_COLLECTED_LOWER, current == 99),
         ("Total persons", pl.lit(True)),
     ]
     columns = [

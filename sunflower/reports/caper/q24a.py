@@ -7,6 +7,7 @@ import polars as pl
 
 from sunflower.reports.engine import ReportContext, Table, count_grid, question
 from sunflower.reports.engine.destinations import HOMELESSNESS_PREVENTION
+from sunflower.reports.engine.labels import DK_PNTA_SENTENCE
 
 MAINTAINED = "Able to maintain the housing they had at project start"
 MOVED = "Moved to new housing unit"
@@ -30,7 +31,7 @@ ASSESSMENT_ROWS: list[tuple[tuple[int, ...], tuple[int, ...] | None, str]] = [
     ),
     ((7,), None, "Jail/prison"),
     ((10,), None, "Deceased"),
-    ((8, 9), None, "Client doesn\u2019t know/Prefers Not to Answer"),
+    ((8, 9), None, DK_PNTA_SENTENCE),
     ((99,), None, "Data not collected (no exit interview completed)"),
 ]
 

@@ -1,4 +1,7 @@
-"""The one HUD report engine: frames, universe, tables, registry, comparison."""
+"""The one HUD report engine: frames, universe, tables, registry, comparison, and the report
+concepts HUD's questions share (labels, demographics, disabilities, annual assessment,
+income, lengths of stay, destinations, chronic homelessness). A question module holds only
+its question."""
 
 from .frames import HmisFrames, from_csv_folder
 from .params import ReportParams

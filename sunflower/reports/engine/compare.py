@@ -8,18 +8,13 @@ punctuation (a label used twice is matched by occurrence); numbers compare numer
 from __future__ import annotations
 
 import csv
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .labels import normalise
 from .table import Table
 
 TOLERANCE = 0.0001
-
-
-def normalise(label: str) -> str:
-    label = label.replace("\u2019", "'").lower()
-    return re.sub(r"[^a-z0-9+%$<>]", "", label)
 
 
 def _number(text: str):

@@ -2,15 +2,15 @@
 three APR/CAPER collection points, written once for Q16–Q21, the youth tables (Q27g–Q27i)
 and the CAPER.
 
-Each stage function returns one row per client of ``ctx.served`` in that stage's universe,
-with the matching IncomeBenefits record's columns joined (all null when there is none):
+Each stage function returns one row per client of ``ctx.served`` in that stage's universe
+(its ``CLIENT_COLUMNS``), with the matching IncomeBenefits record's columns joined (all null when there is none;
+computed once per report context, so every question shares them):
 
 * ``income_at_start``: every client; the record with DataCollectionStage 1 (project start)
   and InformationDate equal to the project start date.
-* ``income_at_annual_assessment``: stayers; ``annual_due`` is the anniversary of the head
-  of household's project start most recently reached by the report end (null while the
-  household has not been in the project a year: no annual assessment is required). The
-  record is the latest DataCollectionStage 5 record dated within 30 days of ``annual_due``.
+* ``income_at_annual_assessment``: stayers, with ``engine.annual``'s ``annual_due`` (null
+  while no annual assessment is required) and its latest record within 30 days of it,
+  known by the report end.
 * ``income_at_exit``: leavers; the DataCollectionStage 3 record dated on the exit date.
 
 ``with_total_income`` adds the monthly cash income the questions classify.
@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from .universe import ReportContext, full_years
+from .annual import ANNUAL_STAGE, annual_assessment_due, latest_in_window
+from .labels import DK_PNTA, NOT_COLLECTED
+from .universe import ReportContext
 
 START, ANNUAL, EXIT = "start", "annual", "exit"
 STAGES = (START, ANNUAL, EXIT)
@@ -87,12 +89,8 @@ INCOME_RANGES: list[tuple[float, str]] = [
 ]
 NO_INCOME = "No Income"
 HIGHEST_RANGE = "$2,001+"
-DK_PNTA = "Client Doesn't Know/Prefers Not To Answer"
-NOT_COLLECTED = "Data Not Collected"
 NO_ANNUAL_REQUIRED = "No Annual Required"
 ANNUAL_MISSING = "Required Annual Missing"
-
-ANNUAL_WINDOW_DAYS = 30
 
 # IncomeBenefits columns a stage frame carries (everything but the export bookkeeping).
 _RECORD_COLUMNS = [
@@ -109,79 +107,90 @@ _RECORD_COLUMNS = [
 ]
 
 
-def _cached(ctx: ReportContext, key: str, build):
-    cache = ctx.__dict__.setdefault("_income_stages", {})
-    if key not in cache:
-        cache[key] = build()
-    return cache[key]
+# The columns of ``served`` a stage frame carries: who the client is and what the income
+# questions split by. Narrow on purpose: joining every served column costs more than the
+# questions that read the frames.
+CLIENT_COLUMNS = [
+    "PersonalID",
+    "EnrollmentID",
+    "HouseholdID",
+    "ProjectType",
+    "EntryDate",
+    "ExitDate",
+    "leaver",
+    "stayer",
+    "age_group",
+    "is_adult",
+    "is_hoh",
+    "adult_or_hoh",
+    "household_type",
+    "DisablingCondition",
+]
+
+
+def _clients(ctx: ReportContext) -> pl.DataFrame:
+    return ctx.served.select(CLIENT_COLUMNS)
 
 
 def _records(ctx: ReportContext, stage: int) -> pl.DataFrame:
-    """IncomeBenefits records of one DataCollectionStage, latest update first."""
-    return (
-        ctx.frames["IncomeBenefits"]
-        .filter(pl.col("DataCollectionStage") == stage)
-        .sort(["DateUpdated", "IncomeBenefitsID"], descending=True, nulls_last=True)
-        .select("EnrollmentID", *_RECORD_COLUMNS)
+    """IncomeBenefits records of one DataCollectionStage, latest update first (the frames'
+    own, so every subset of the report shares them)."""
+    return ctx.memo(
+        f"income_records_{stage}",
+        lambda: (
+            ctx.frames["IncomeBenefits"]
+            .lazy()
+            .filter(pl.col("DataCollectionStage") == stage)
+            .sort(["DateUpdated", "IncomeBenefitsID"], descending=True, nulls_last=True)
+            .select("EnrollmentID", *_RECORD_COLUMNS)
+            .collect()
+        ),
+        shared=True,
     )
 
 
-def annual_assessment_due(ctx: ReportContext) -> pl.DataFrame:
-    """HouseholdID -> ``annual_due``: the latest anniversary of the head of household's
-    project start on or before the report end, for households in the project a year or more
-    (Glossary, "Annual Assessment": due within 30 days of each anniversary of the HoH's
-    start)."""
-
-    def build() -> pl.DataFrame:
-        end = pl.lit(ctx.params.end)
-        households = ctx.served["HouseholdID"].unique().implode()
-        hoh_start = (
-            ctx.frames["Enrollment"]
-            .filter((pl.col("RelationshipToHoH") == 1) & pl.col("HouseholdID").is_in(households))
-            .group_by("HouseholdID")
-            .agg(hoh_start=pl.col("EntryDate").max())
-        )
-        years = full_years(pl.col("hoh_start"), end)
-        return (
-            hoh_start.with_columns(years_in_project=years)
-            .filter(pl.col("years_in_project") > 0)
-            .select(
-                "HouseholdID",
-                annual_due=pl.col("hoh_start").dt.offset_by(
-                    pl.format("{}y", pl.col("years_in_project"))
-                ),
-            )
-        )
-
-    return _cached(ctx, "annual_due", build)
+def _dated_records(ctx: ReportContext, stage: int) -> pl.DataFrame:
+    """One record per (EnrollmentID, InformationDate) of a stage: the latest updated."""
+    return ctx.memo(
+        f"income_dated_records_{stage}",
+        lambda: _records(ctx, stage).unique(
+            ["EnrollmentID", "InformationDate"], keep="first", maintain_order=True
+        ),
+        shared=True,
+    )
 
 
 def income_at_start(ctx: ReportContext) -> pl.DataFrame:
     """Every served client with the project-start record dated on the project start."""
 
     def build() -> pl.DataFrame:
-        records = _records(ctx, 1).unique(["EnrollmentID", "InformationDate"], keep="first")
-        return ctx.served.join(
-            records,
-            left_on=["EnrollmentID", "EntryDate"],
-            right_on=["EnrollmentID", "InformationDate"],
-            how="left",
-        ).with_columns(
-            InformationDate=pl.when(pl.col("IncomeBenefitsID").is_not_null()).then(
-                pl.col("EntryDate")
+        records = _dated_records(ctx, 1)
+        return (
+            _clients(ctx)
+            .join(
+                records,
+                left_on=["EnrollmentID", "EntryDate"],
+                right_on=["EnrollmentID", "InformationDate"],
+                how="left",
+            )
+            .with_columns(
+                InformationDate=pl.when(pl.col("IncomeBenefitsID").is_not_null()).then(
+                    pl.col("EntryDate")
+                )
             )
         )
 
-    return _cached(ctx, START, build)
+    return ctx.memo(f"income_{START}", build)
 
 
 def income_at_exit(ctx: ReportContext) -> pl.DataFrame:
     """Every leaver with the project-exit record dated on the exit date."""
 
     def build() -> pl.DataFrame:
-        records = _records(ctx, 3).unique(["EnrollmentID", "InformationDate"], keep="first")
+        records = _dated_records(ctx, 3)
         return (
-            ctx.served.filter(pl.col("leaver"))
+            _clients(ctx)
+            .filter(pl.col("leaver"))
             .join(
                 records,
                 left_on=["EnrollmentID", "ExitDate"],
@@ -195,7 +204,7 @@ def income_at_exit(ctx: ReportContext) -> pl.DataFrame:
             )
         )
 
-    return _cached(ctx, EXIT, build)
+    return ctx.memo(f"income_{EXIT}", build)
 
 
 def income_at_annual_assessment(ctx: ReportContext) -> pl.DataFrame:
@@ -203,26 +212,16 @@ def income_at_annual_assessment(ctx: ReportContext) -> pl.DataFrame:
     30 days of it (all record columns null when none is due or none was recorded)."""
 
     def build() -> pl.DataFrame:
-        stayers = ctx.served.filter(pl.col("stayer")).join(
-            annual_assessment_due(ctx), on="HouseholdID", how="left"
+        stayers = (
+            _clients(ctx)
+            .filter(pl.col("stayer"))
+            .join(annual_assessment_due(ctx), on="HouseholdID", how="left")
         )
-        distance = (pl.col("InformationDate") - pl.col("annual_due")).dt.total_days()
-        in_window = (
-            stayers.select("EnrollmentID", "annual_due")
-            .filter(pl.col("annual_due").is_not_null())
-            .join(_records(ctx, 5), on="EnrollmentID", how="inner")
-            # Within 30 days of the anniversary, and known by the report end.
-            .filter(
-                (distance.abs() <= ANNUAL_WINDOW_DAYS)
-                & (pl.col("InformationDate") <= ctx.params.end)
-            )
-            .sort(["InformationDate"], descending=True, maintain_order=True)
-            .unique("EnrollmentID", keep="first")
-            .drop("annual_due")
-        )
-        return stayers.join(in_window, on="EnrollmentID", how="left")
+        # Known by the report end.
+        records = latest_in_window(stayers, _records(ctx, ANNUAL_STAGE), known_by=ctx.params.end)
+        return stayers.join(records, on="EnrollmentID", how="left")
 
-    return _cached(ctx, ANNUAL, build)
+    return ctx.memo(f"income_{ANNUAL}", build)
 
 
 def income_at(ctx: ReportContext, stage: str) -> pl.DataFrame:

@@ -1,11 +1,13 @@
 """Lengths of time shared by the APR/CAPER Q22 questions and the youth questions (Q27).
 
 * ``with_participation_days``: a client's length of participation in the project, in days
-  (bed nights for night-by-night shelters).
+  (bed nights for night-by-night shelters); ``bed_nights``: the bed nights of enrollments,
+  also read by the data-quality and point-in-time questions.
 * ``with_time_to_move_in`` / ``with_time_prior_to_housing``: days from project start to
   housing move-in (Q22c, Q22f) and from the start of homelessness (3.917) to housing (Q22e,
   Q22g).
-* HUD's day bands (``*_BANDS``) and ``band_of``, which labels a number of days with them.
+* HUD's day bands (``*_BANDS``), ``band_of``, which labels a number of days with them, and
+  ``band_table``, the table of clients by band.
 
 Every function takes ``ctx`` and a frame shaped like ``ctx.served`` (so ``ctx.subset(...)``
 frames work too) and returns that frame with columns added.
@@ -15,7 +17,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from .universe import ReportContext, days_between
+from .table import Table, count_grid
+from .universe import ReportContext, days_between, member_move_in
 
 Band = tuple[int, int | None, str]  # (lowest day, highest day or None for open-ended, label)
 
@@ -72,40 +75,65 @@ def band_rows(column: str, bands: list[Band]) -> list[tuple[str, pl.Expr]]:
     return [(label, pl.col(column) == label) for _, _, label in bands]
 
 
-# --- length of participation ---------------------------------------------------------------
-def bed_nights(ctx: ReportContext, frame: pl.DataFrame) -> pl.DataFrame:
-    """EnrollmentID -> number of distinct bed nights of each night-by-night enrollment.
+def band_table(
+    name: str,
+    frame: pl.DataFrame,
+    days: str,
+    bands: list[Band],
+    columns: list[tuple[str, pl.Expr]],
+) -> Table:
+    """Clients of ``frame`` by the band of their ``days`` column, and the Total row (the
+    length-of-participation tables Q22a1, Q22a2, Q22d)."""
+    frame = frame.with_columns(_band=band_of(pl.col(days), bands))
+    return count_grid(name, frame, [*band_rows("_band", bands), ("Total", pl.lit(True))], columns)
 
-    HUD counts the distinct dates of bed-night services (Services RecordType 200,
-    TypeProvided 200) on or after the project start date and on or before the report end
-    date. HUD's reference output also counts a night on the exit date; nights after the
-    exit are not part of the stay.
+
+# --- length of participation ---------------------------------------------------------------
+def bed_nights(
+    ctx: ReportContext,
+    stays: pl.DataFrame,
+    night_of_exit: bool = True,
+    from_report_start: bool = False,
+) -> pl.DataFrame:
+    """(EnrollmentID, DateProvided), distinct: the bed nights of the enrollments of
+    ``stays`` (EnrollmentID, EntryDate, ExitDate), written once for the lengths of stay
+    (Q22) and the data-quality and point-in-time questions (Q6f, Q7b, Q8b).
+
+    A bed night is a 4.14 Bed Night service (Services RecordType 200, TypeProvided 200)
+    dated on or after the project start and on or before the report end, and not after the
+    exit. ``night_of_exit``: a night on the exit date counts (HUD's reference output counts
+    it in the length of stay; the stay-based questions end the stay the night before).
+    ``from_report_start``: only nights in the report period.
     """
-    stays = frame.filter(pl.col("ProjectType") == NIGHT_BY_NIGHT_SHELTER).select(
-        "EnrollmentID", "EntryDate", "ExitDate"
-    )
-    if stays.is_empty():
-        return pl.DataFrame(schema={"EnrollmentID": pl.String, "bed_nights": pl.Int64})
     services = ctx.frames["Services"].filter(
         (pl.col("RecordType") == 200) & (pl.col("TypeProvided") == 200)
     )
+    night, exit_date = pl.col("DateProvided"), pl.col("ExitDate")
+    within_exit = night <= exit_date if night_of_exit else night < exit_date
+    in_period = night <= ctx.params.end
+    if from_report_start:
+        in_period = in_period & (night >= ctx.params.start)
     return (
         services.select("EnrollmentID", "DateProvided")
-        .join(stays, on="EnrollmentID", how="inner")
-        .filter(
-            (pl.col("DateProvided") >= pl.col("EntryDate"))
-            & (pl.col("DateProvided") <= ctx.params.end)
-            & (pl.col("ExitDate").is_null() | (pl.col("DateProvided") <= pl.col("ExitDate")))
-        )
-        .group_by("EnrollmentID")
-        .agg(bed_nights=pl.col("DateProvided").n_unique().cast(pl.Int64))
+        .filter(in_period)
+        .join(stays.select("EnrollmentID", "EntryDate", "ExitDate"), on="EnrollmentID", how="inner")
+        .filter((night >= pl.col("EntryDate")) & (exit_date.is_null() | within_exit))
+        .select("EnrollmentID", "DateProvided")
+        .unique()
     )
+
+
+def bed_night_counts(ctx: ReportContext, frame: pl.DataFrame) -> pl.DataFrame:
+    """EnrollmentID -> ``bed_nights``, the number of bed nights of each night-by-night
+    enrollment of ``frame``, for its length of participation."""
+    stays = frame.filter(pl.col("ProjectType") == NIGHT_BY_NIGHT_SHELTER)
+    return bed_nights(ctx, stays).group_by("EnrollmentID").agg(bed_nights=pl.len().cast(pl.Int64))
 
 
 def with_participation_days(ctx: ReportContext, frame: pl.DataFrame) -> pl.DataFrame:
     """Adds ``participation_days``: exit date (for stayers, the day after the report end)
     minus project start date; for night-by-night shelters the number of bed nights."""
-    counted = bed_nights(ctx, frame)
+    counted = bed_night_counts(ctx, frame)
     frame = frame.drop("bed_nights", strict=False).join(counted, on="EnrollmentID", how="left")
     end_of_stay = pl.coalesce(pl.col("ExitDate"), pl.lit(ctx.params.day_after_end))
     return frame.with_columns(
@@ -148,17 +176,8 @@ def with_housing_move_in(ctx: ReportContext, frame: pl.DataFrame) -> pl.DataFram
     )
     move_in = pl.col("hoh_housing_move_in")
     housed_on = pl.when(
-        pl.col("ProjectType").is_in(PERMANENT_HOUSING)
-        & (move_in <= ctx.params.end)
-        & (pl.col("ExitDate").is_null() | (move_in <= pl.col("ExitDate")))
-    ).then(
-        pl.when(
-            (move_in >= pl.col("EntryDate"))
-            & (pl.col("DOB").is_null() | (move_in >= pl.col("DOB")))
-        )
-        .then(move_in)
-        .otherwise(pl.col("EntryDate"))
-    )
+        pl.col("ProjectType").is_in(PERMANENT_HOUSING) & (move_in <= ctx.params.end)
+    ).then(member_move_in(move_in))
     return frame.with_columns(housed_on=housed_on)
 
 

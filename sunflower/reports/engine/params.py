@@ -1,9 +1,10 @@
-"""What a report is asked for: the period, the CoC and the projects."""
+"""What a report is asked for: the period, the CoC and the projects, and their stored
+form (``to_dict`` / ``from_dict``: the JSON a ReportRun keeps in ``params``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,21 @@ class ReportParams:
 
     @property
     def day_after_end(self) -> date:
-        from datetime import timedelta
-
         return self.end + timedelta(days=1)
+
+    def to_dict(self) -> dict:
+        return {
+            "start": self.start.isoformat(),
+            "end": self.end.isoformat(),
+            "coc": self.coc,
+            "project_ids": sorted(self.project_ids),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ReportParams:
+        return cls(
+            start=date.fromisoformat(data["start"]),
+            end=date.fromisoformat(data["end"]),
+            coc=data.get("coc", ""),
+            project_ids=tuple(data.get("project_ids", [])),
+        )

@@ -6,7 +6,16 @@ reads it, the CSV writer ignores it.
 
 ``count_grid`` is the builder nearly every question uses: rows and columns are
 (label, polars expression) pairs over one frame, and a cell counts distinct clients for
-whom both hold. ``HOUSEHOLD_COLUMNS`` are HUD's usual five columns.
+whom both hold; ``count_cells`` is the same for cells each with its own condition. Counts
+are computed at once, members are kept lazy. ``column_table`` puts side by side columns
+counted over different frames (the stages of Q16–Q21); ``relabelled`` takes another table's
+cells under other labels (the youth tables of Q27).
+
+The column sets HUD's tables share: ``HOUSEHOLD_COLUMNS`` (HUD's usual five),
+``SPLIT_HOUSEHOLD_COLUMNS`` (Q13: adults and children of mixed households apart),
+``VETERAN_COLUMNS`` (no children-only column), ``LEAVERS_AND_STAYERS`` (Q22a) and the
+household-type prefixes of Q19b / Q27i (``ADULT_HOUSEHOLD_TYPES``,
+``YOUTH_HOUSEHOLD_TYPES``).
 """
 
 from __future__ import annotations
@@ -15,11 +24,20 @@ import csv
 import io
 import math
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path
 
 import polars as pl
 
-from .universe import ADULTS_AND_CHILDREN, ADULTS_ONLY, CHILDREN_ONLY, UNKNOWN_HOUSEHOLD
+from .labels import normalise
+from .universe import (
+    ADULT,
+    ADULTS_AND_CHILDREN,
+    ADULTS_ONLY,
+    CHILD,
+    CHILDREN_ONLY,
+    UNKNOWN_HOUSEHOLD,
+)
 
 COUNT, RATE, MONEY, AVERAGE, TEXT = "count", "rate", "money", "average", "text"
 
@@ -30,6 +48,48 @@ HOUSEHOLD_COLUMNS: list[tuple[str, pl.Expr]] = [
     ("With Children And Adults", _household == ADULTS_AND_CHILDREN),
     ("With Only Children", _household == CHILDREN_ONLY),
     ("Unknown Household Type", _household == UNKNOWN_HOUSEHOLD),
+]
+HOUSEHOLD_LABELS = [label for label, _ in HOUSEHOLD_COLUMNS]
+
+# Q13's six columns: the "with children and adults" household split into its adults and its
+# children (a member of unknown age in such a household is only in Total).
+SPLIT_HOUSEHOLD_COLUMNS: list[tuple[str, pl.Expr]] = [
+    ("Total", pl.lit(True)),
+    ("Without Children", _household == ADULTS_ONLY),
+    (
+        "Adults in HH with Children and Adults",
+        (_household == ADULTS_AND_CHILDREN) & (pl.col("age_group") == ADULT),
+    ),
+    (
+        "Children in HH with Children and Adults",
+        (_household == ADULTS_AND_CHILDREN) & (pl.col("age_group") == CHILD),
+    ),
+    ("With Only Children", _household == CHILDREN_ONLY),
+    ("Unknown Household Type", _household == UNKNOWN_HOUSEHOLD),
+]
+
+# The veterans' tables (Q25a, Q25b, Q25d, Q25j) have no "With Only Children" column: a
+# veteran is an adult.
+VETERAN_COLUMNS = [column for column in HOUSEHOLD_COLUMNS if column[0] != "With Only Children"]
+
+LEAVERS_AND_STAYERS: list[tuple[str, pl.Expr]] = [
+    ("Total", pl.lit(True)),
+    ("Leavers", pl.col("leaver")),
+    ("Stayers", pl.col("stayer")),
+]
+
+# Household-type prefixes of Q19b's column groups ("AO: ..."): adults' households, and the
+# youth version (Q27i) that adds children-only households.
+ADULT_HOUSEHOLD_TYPES = [
+    ("AO", ADULTS_ONLY),
+    ("AC", ADULTS_AND_CHILDREN),
+    ("UK", UNKNOWN_HOUSEHOLD),
+]
+YOUTH_HOUSEHOLD_TYPES = [
+    ("AO", ADULTS_ONLY),
+    ("AC", ADULTS_AND_CHILDREN),
+    ("CO", CHILDREN_ONLY),
+    ("UK", UNKNOWN_HOUSEHOLD),
 ]
 
 MEMBER_SCHEMA = {
@@ -98,6 +158,13 @@ class Table:
             return AVERAGE
         return TEXT
 
+    def is_count_cell(self, r: int, c: int) -> bool:
+        """A cell that counts clients (and so drills down): HUD's greyed-out cells (None)
+        and rates, money and averages do not."""
+        if not (0 <= r < len(self.rows) and 0 <= c < len(self.columns)):
+            return False
+        return self.values[r][c] is not None and self.kind(r, c) == COUNT
+
     def cell_members(self, r: int, c: int) -> pl.DataFrame:
         if self.members_frame is None:
             return pl.DataFrame(schema=MEMBER_SCHEMA)
@@ -118,7 +185,10 @@ class Table:
         if kind == RATE:
             return f"{float(value):.4f}"
         if kind == MONEY:
-            return f"{float(value):.2f}"
+            # Half to even on the decimal value (HUD's reference output: 996.585 ->
+            # 996.58), not on the binary one.
+            cents = Decimal(repr(float(value))).quantize(Decimal("0.01"), ROUND_HALF_EVEN)
+            return f"{cents:.2f}"
         return (
             f"{float(value):.4f}".rstrip("0").rstrip(".") if float(value) % 1 else str(int(value))
         )
@@ -145,6 +215,28 @@ class Table:
         path = folder / f"{self.name}.csv"
         path.write_text(self.to_csv(), encoding="utf-8")
         return path
+
+    # --- stored form (a run's tables.json; members are stored apart) ----------------------
+    def to_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "columns": self.columns,
+            "rows": self.rows,
+            "values": self.values,
+            "kinds": [[r, c, kind] for (r, c), kind in self.kinds.items()],
+            "label_column": self.label_column,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Table:
+        return cls(
+            name=data["name"],
+            columns=data["columns"],
+            rows=data["rows"],
+            values=data["values"],
+            kinds={(r, c): kind for r, c, kind in data["kinds"]},
+            label_column=data["label_column"],
+        )
 
 
 def _members_of(
@@ -174,14 +266,37 @@ def count_grid(
     """
     columns = columns if columns is not None else HOUSEHOLD_COLUMNS
     table = Table(name, [label for label, _ in columns], [label for label, _ in rows])
-    flags = []
-    for r, (_, row_expr) in enumerate(rows):
-        if row_expr is None:
-            continue
-        for c, (_, col_expr) in enumerate(columns):
-            flags.append(((r, c), (row_expr & col_expr).fill_null(False).alias(f"r{r}c{c}")))
-    if not flags:
+    counted = [(r, expr) for r, (_, expr) in enumerate(rows) if expr is not None]
+    if not counted:
         return table
+    # Each row and column condition evaluated once; a cell is the AND of two flags.
+    enrollment = ["EnrollmentID"] if "EnrollmentID" in frame.columns else []
+    flags = frame.select(
+        pl.col(id_column),
+        *enrollment,
+        *[expr.fill_null(False).alias(f"_row{r}") for r, expr in counted],
+        *[expr.fill_null(False).alias(f"_col{c}") for c, (_, expr) in enumerate(columns)],
+    )
+    cells = {
+        (r, c): pl.col(f"_row{r}") & pl.col(f"_col{c}")
+        for r, _ in counted
+        for c in range(len(columns))
+    }
+    count_cells(table, flags, cells, id_column)
+    return table
+
+
+def count_cells(
+    table: Table,
+    frame: pl.DataFrame,
+    cells: dict[tuple[int, int], pl.Expr],
+    id_column: str = "PersonalID",
+) -> None:
+    """Sets each cell (r, c) of ``table`` to the distinct ``id_column`` count of the rows of
+    ``frame`` where its expression holds, and the table's members to them (lazily)."""
+    if not cells:
+        return
+    flags = [expr.fill_null(False).alias(f"r{r}c{c}") for (r, c), expr in cells.items()]
     flagged = frame.select(
         pl.col(id_column).cast(pl.String).alias("_id"),
         (
@@ -189,33 +304,102 @@ def count_grid(
             if "EnrollmentID" in frame.columns
             else pl.lit(None, pl.String)
         ).alias("_enrollment"),
-        *[expr for _, expr in flags],
+        *flags,
     )
-    counts = flagged.select(
-        [
-            pl.col("_id").filter(pl.col(f"r{r}c{c}")).n_unique().alias(f"r{r}c{c}")
-            for (r, c), _ in flags
-        ]
-    ).row(0, named=True)
-    for (r, c), _ in flags:
-        table.values[r][c] = int(counts[f"r{r}c{c}"])
+    names = [f"r{r}c{c}" for r, c in cells]
+    if flagged["_id"].is_duplicated().any():
+        counts = flagged.select(
+            [pl.col("_id").filter(pl.col(n)).n_unique().alias(n) for n in names]
+        ).row(0)
+    else:
+        # One row per client (most frames are ``served``-shaped): a count is a sum.
+        counts = flagged.select([pl.col(n).sum() for n in names]).row(0)
+    for (r, c), count in zip(cells, counts, strict=True):
+        table.values[r][c] = int(count)
     long = (
         flagged.lazy()
-        .unpivot(
-            index=["_id", "_enrollment"],
-            on=[f"r{r}c{c}" for (r, c), _ in flags],
-            variable_name="cell",
-            value_name="hit",
-        )
+        .unpivot(index=["_id", "_enrollment"], on=names, variable_name="cell", value_name="hit")
         .filter(pl.col("hit"))
     )
     parts = long.with_columns(pl.col("cell").str.extract_groups(r"r(\d+)c(\d+)").alias("rc"))
-    table.members = parts.select(
+    members = parts.select(
         pl.col("rc").struct.field("1").cast(pl.Int32).alias("row"),
         pl.col("rc").struct.field("2").cast(pl.Int32).alias("col"),
         pl.col("_id").alias("PersonalID"),
         pl.col("_enrollment").alias("EnrollmentID"),
     )
+    table.members = members if table.members is None else pl.concat([table.members, members])
+
+
+def column_table(
+    name: str, columns: list[tuple[str, pl.DataFrame, list[tuple[str, pl.Expr | None]]]]
+) -> Table:
+    """One column per (label, frame, rows), each counted over its own frame (the collection
+    stages of Q16–Q21, the two universes of Q5a); every column lists the same row labels
+    (a None expression leaves that cell empty)."""
+    row_labels = [label for label, _ in columns[0][2]]
+    table = Table(name, [label for label, _, _ in columns], row_labels)
+    members = []
+    for c, (label, frame, rows) in enumerate(columns):
+        grid = count_grid(name, frame, rows, [(label, pl.lit(True))])
+        for r in range(len(rows)):
+            table.values[r][c] = grid.values[r][0]
+        if grid.members is not None:
+            members.append(grid.members.with_columns(col=pl.lit(c, pl.Int32)))
+    table.members = pl.concat(members) if members else None
+    return table
+
+
+def relabelled(
+    name: str,
+    rows: list[tuple[str, str]],
+    columns: list[tuple[str, Table | None, str]],
+) -> Table:
+    """A table whose cell (our row, our column) is the cell (source row, source column) of
+    the column's source table, with its kind and (lazy) members. ``rows``: (our label,
+    source label); ``columns``: (our label, source table or None, source label). Labels
+    match after HUD-label normalisation; a cell with no source stays empty."""
+    table = Table(name, [label for label, _, _ in columns], [label for label, _ in rows])
+    member_parts = []
+    for c, (_, source, source_col) in enumerate(columns):
+        if source is None:
+            continue
+        col_index = {normalise(label): i for i, label in enumerate(source.columns)}
+        row_index: dict[str, int] = {}
+        for i, label in enumerate(source.rows):
+            row_index.setdefault(normalise(label), i)
+        sc = col_index.get(normalise(source_col))
+        if sc is None:
+            continue
+        mapping = []
+        for r, (_, source_row) in enumerate(rows):
+            sr = row_index.get(normalise(source_row))
+            if sr is None:
+                continue
+            table.values[r][c] = source.values[sr][sc]
+            table.kinds[(r, c)] = source.kind(sr, sc)
+            mapping.append((sr, r))
+        if source.members is not None and mapping:
+            # One join per column (not one filter per cell): source row -> our row.
+            rows_map = pl.LazyFrame(
+                {
+                    "row": [sr for sr, _ in mapping],
+                    "_new_row": [r for _, r in mapping],
+                },
+                schema={"row": pl.Int32, "_new_row": pl.Int32},
+            )
+            member_parts.append(
+                source.members.filter(pl.col("col") == sc)
+                .join(rows_map, on="row", how="inner")
+                .select(
+                    pl.col("_new_row").alias("row"),
+                    pl.lit(c, pl.Int32).alias("col"),
+                    "PersonalID",
+                    "EnrollmentID",
+                )
+            )
+    if member_parts:
+        table.members = pl.concat(member_parts)
     return table
 
 

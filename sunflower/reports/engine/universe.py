@@ -9,6 +9,11 @@
   enrollment in the report"), with age, household type, HoH dates, leaver/stayer and
   chronic status at entry joined. Most APR/CAPER questions count rows of this frame.
 
+``subset`` narrows the report to some clients (optionally presenting them with other column
+values, as Q27 does); ``memo`` keeps what several questions derive (once per context, or
+once per report for what reads only the frames). ``member_move_in`` is HUD's household
+move-in rule for one member.
+
 Column names: HUD's own for HUD columns; snake_case for derived ones.
 """
 
@@ -19,6 +24,7 @@ from functools import cached_property
 import polars as pl
 
 from .frames import HmisFrames
+from .labels import DK_PNTA, NOT_COLLECTED
 from .params import ReportParams
 
 ADULT = "adult"
@@ -32,16 +38,18 @@ ADULTS_AND_CHILDREN = "adults_and_children"
 CHILDREN_ONLY = "children_only"
 UNKNOWN_HOUSEHOLD = "unknown"
 
-# Age bands of Q11 (age at the later of project start and report start).
+# Age bands of Q11 (age at the later of project start and report start), spelt as HUD's
+# tables print them; ``detailed_age_group`` holds a client's band (or DK_PNTA /
+# NOT_COLLECTED when the age is unknown).
 AGE_BANDS = [
     (0, 4, "Under 5"),
-    (5, 12, "5 - 12"),
-    (13, 17, "13 - 17"),
-    (18, 24, "18 - 24"),
-    (25, 34, "25 - 34"),
-    (35, 44, "35 - 44"),
-    (45, 54, "45 - 54"),
-    (55, 64, "55 - 64"),
+    (5, 12, "5-12"),
+    (13, 17, "13-17"),
+    (18, 24, "18-24"),
+    (25, 34, "25-34"),
+    (35, 44, "35-44"),
+    (45, 54, "45-54"),
+    (55, 64, "55-64"),
     (65, 200, "65+"),
 ]
 
@@ -55,6 +63,20 @@ def full_years(start: pl.Expr, end: pl.Expr) -> pl.Expr:
     return (years - before_birthday.cast(pl.Int64)).cast(pl.Int64)
 
 
+def member_move_in(move_in: pl.Expr) -> pl.Expr:
+    """A member's housing move-in from the household's (``move_in``, the HoH's): null when
+    there is none or it came after the member's exit; the member's own project start when
+    they joined after it (or were born after it)."""
+    entry = pl.col("EntryDate")
+    return pl.when(
+        move_in.is_not_null() & (pl.col("ExitDate").is_null() | (move_in <= pl.col("ExitDate")))
+    ).then(
+        pl.when((move_in >= entry) & (pl.col("DOB").is_null() | (move_in >= pl.col("DOB"))))
+        .then(move_in)
+        .otherwise(entry)
+    )
+
+
 def days_between(start: pl.Expr, end: pl.Expr) -> pl.Expr:
     return (end - start).dt.total_days().cast(pl.Int64)
 
@@ -63,6 +85,19 @@ class ReportContext:
     def __init__(self, frames: HmisFrames, params: ReportParams):
         self.frames = frames
         self.params = params
+        self._memo: dict[str, object] = {}
+        # What depends only on the frames and the parameters, shared with every subset.
+        self._shared: dict[str, object] = {}
+
+    def memo(self, key: str, build, shared: bool = False):
+        """``build()``, computed once per context: frames several questions share (income
+        stages, bed nights, annual due dates) are derived once per report run. ``shared``:
+        ``build`` reads only the frames and the parameters (not ``served`` or
+        ``enrollments``), so the result also serves every ``subset`` of this context."""
+        cache = self._shared if shared else self._memo
+        if key not in cache:
+            cache[key] = build()
+        return cache[key]
 
     # --- projects -------------------------------------------------------------------------
     @cached_property
@@ -76,8 +111,13 @@ class ReportContext:
         return projects
 
     # --- enrollments ----------------------------------------------------------------------
+    # A subset's enrollments: the report's, narrowed when first read.
+    _enrollments = None
+
     @cached_property
     def enrollments(self) -> pl.DataFrame:
+        if self._enrollments is not None:
+            return self._enrollments()
         start, end = self.params.start, self.params.end
         exits = (
             self.frames["Exit"]
@@ -181,17 +221,7 @@ class ReportContext:
         served = served.with_columns(
             # HUD: the HoH's move-in applies to the household; a member who entered after it
             # is housed from their own entry.
-            move_in_date_adj=pl.when(
-                move_in.is_not_null()
-                & (pl.col("ExitDate").is_null() | (move_in <= pl.col("ExitDate")))
-            ).then(
-                pl.when(
-                    (move_in >= pl.col("EntryDate"))
-                    & (pl.col("DOB").is_null() | (move_in >= pl.col("DOB")))
-                )
-                .then(move_in)
-                .otherwise(pl.col("EntryDate"))
-            ),
+            move_in_date_adj=member_move_in(move_in),
             leaver=pl.col("ExitDate").is_not_null(),
             stayer=pl.col("ExitDate").is_null(),
             is_adult=pl.col("age_group") == ADULT,
@@ -212,17 +242,36 @@ class ReportContext:
 
         return served.join(chronic_at_entry(self, served), on="EnrollmentID", how="left")
 
-    def subset(self, predicate: pl.Expr) -> ReportContext:
+    def subset(
+        self, predicate: pl.Expr, overrides: dict[str, pl.Expr] | None = None
+    ) -> ReportContext:
         """The same report restricted to the clients of ``served`` for whom ``predicate``
         holds (e.g. youth for Q27, veterans for Q25): their enrollments, rows and DQ rows.
-        Household types and HoH dates stay those of the whole report."""
+        Household types and HoH dates stay those of the whole report.
+
+        ``overrides``: column -> expression applied to the subset's ``served``,
+        ``served_dq`` and ``enrollments`` (to each frame that has the column), so an earlier
+        question can be run on clients presented differently (Q27 presents youth heads of
+        household under 18 as adults)."""
         served = self.served.filter(predicate)
         kept = served["PersonalID"].implode()
         narrowed = ReportContext(self.frames, self.params)
+        narrowed._shared = self._shared
         narrowed.__dict__["projects"] = self.projects
-        narrowed.__dict__["enrollments"] = self.enrollments.filter(pl.col("PersonalID").is_in(kept))
-        narrowed.__dict__["served"] = served
-        narrowed.__dict__["served_dq"] = self.served_dq.filter(pl.col("PersonalID").is_in(kept))
+
+        def present(frame: pl.DataFrame) -> pl.DataFrame:
+            if not overrides:
+                return frame
+            return frame.with_columns(
+                **{c: expr for c, expr in overrides.items() if c in frame.columns}
+            )
+
+        narrowed.__dict__["served"] = present(served)
+        # Built when read (most questions run on a subset never read them); ``served_dq``
+        # derives from the subset's ``served`` as it does from the report's.
+        narrowed._enrollments = lambda: present(
+            self.enrollments.filter(pl.col("PersonalID").is_in(kept))
+        )
         return narrowed
 
     @cached_property
@@ -244,6 +293,6 @@ def age_band() -> pl.Expr:
         expr = expr.when((pl.col("age") >= low) & (pl.col("age") <= high)).then(pl.lit(label))
     return (
         expr.when(pl.col("age_group") == AGE_DK_PNTA)
-        .then(pl.lit("Client Doesn't Know/Prefers Not To Answer"))
-        .otherwise(pl.lit("Data Not Collected"))
+        .then(pl.lit(DK_PNTA))
+        .otherwise(pl.lit(NOT_COLLECTED))
     )

@@ -1,0 +1,67 @@
+"""The annual assessment (HMIS Reporting Glossary, "Annual Assessment"), written once for the
+data-quality question Q6c and the income, benefit and insurance questions (Q16–Q21, Q27).
+
+* ``annual_assessment_due``: per household, ``annual_due``, the anniversary of the head of
+  household's project start most recently reached by the report end (none while the
+  household has not been in the project a year: no annual assessment is required).
+* ``latest_in_window``: per enrollment, the latest record (DataCollectionStage 5) dated
+  within 30 days of its ``annual_due``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from .universe import ReportContext, full_years
+
+ANNUAL_STAGE = 5
+ANNUAL_WINDOW_DAYS = 30
+
+
+def annual_assessment_due(ctx: ReportContext) -> pl.DataFrame:
+    """HouseholdID -> ``annual_due``, for households in the project a year or more."""
+
+    def build() -> pl.DataFrame:
+        hoh_start = (
+            ctx.frames["Enrollment"]
+            .filter(pl.col("RelationshipToHoH") == 1)
+            .group_by("HouseholdID")
+            .agg(hoh_start=pl.col("EntryDate").max())
+        )
+        years = full_years(pl.col("hoh_start"), pl.lit(ctx.params.end))
+        return (
+            hoh_start.with_columns(years_in_project=years)
+            .filter(pl.col("years_in_project") > 0)
+            .select(
+                "HouseholdID",
+                annual_due=pl.col("hoh_start").dt.offset_by(
+                    pl.format("{}y", pl.col("years_in_project"))
+                ),
+            )
+        )
+
+    return ctx.memo("annual_due", build, shared=True)
+
+
+def latest_in_window(
+    due: pl.DataFrame, records: pl.DataFrame, known_by: date | None = None
+) -> pl.DataFrame:
+    """One row per EnrollmentID of ``due`` (EnrollmentID, annual_due) that has an annual
+    assessment record: the latest of ``records`` (EnrollmentID, InformationDate, …; stage 5
+    only) within 30 days of ``annual_due``, and when ``known_by`` is given, dated on or
+    before it. Ties on the date go to the earlier row of ``records``."""
+    distance = (pl.col("InformationDate") - pl.col("annual_due")).dt.total_days()
+    in_window = distance.abs() <= ANNUAL_WINDOW_DAYS
+    if known_by is not None:
+        in_window = in_window & (pl.col("InformationDate") <= known_by)
+    return (
+        due.select("EnrollmentID", "annual_due")
+        .filter(pl.col("annual_due").is_not_null())
+        .join(records, on="EnrollmentID", how="inner")
+        .filter(in_window)
+        .sort("InformationDate", descending=True, maintain_order=True)
+        .unique("EnrollmentID", keep="first", maintain_order=True)
+        .drop("annual_due")
+    )
