@@ -253,6 +253,11 @@ STORAGES = {
 }
 # Attached client documents: private storage of their own (sunflower/documents/storage.py).
 STORAGES["documents"] = _documents_storage_settings(os.environ, VAR_DIR)
+# Finished report runs (tables and the clients behind each cell): private, like documents, and
+# shared by every web and worker machine when it is S3 (sunflower/reports/results.py).
+STORAGES["reports"] = _documents_storage_settings(
+    os.environ, VAR_DIR, prefix="REPORTS", folder="report_runs"
+)
 DOCUMENTS_MAX_BYTES = int(os.environ.get("DOCUMENTS_MAX_MB", "20")) * 1024 * 1024
 WHITENOISE_USE_FINDERS = not PRODUCTION
 if not PRODUCTION:

@@ -97,9 +97,23 @@ def _native_data_source_after_flush(request):
     from sunflower.hmis.models.base import NATIVE_DATA_SOURCE_ID, DataSource
 
     DataSource.objects.get_or_create(
-        pk=NATIVE_DATA_SOURCE_ID, defaults={
+        pk=NATIVE_DATA_SOURCE_ID,
+        defaults={
             "name": "Sunflower",
             "description": "Records entered in Sunflower itself.",
             "is_native": True,
         },
     )
+
+
+@pytest.fixture
+def report_results_in_tmp(settings, tmp_path):
+    """Finished report runs kept in a temporary folder (their ids restart in every test
+    database, so they must not land in the checkout's var/report_runs)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "reports": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "report_runs"), "base_url": None},
+        },
+    }

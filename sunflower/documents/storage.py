@@ -15,38 +15,42 @@ from pathlib import Path
 from django.core.files.storage import storages
 
 
-def storage_settings(env: dict, var_dir: Path) -> dict:
-    """The STORAGES["documents"] entry for this environment."""
-    kind = env.get("DOCUMENTS_STORAGE", "filesystem")
+def storage_settings(
+    env: dict, var_dir: Path, *, prefix: str = "DOCUMENTS", folder: str = "documents"
+) -> dict:
+    """A private STORAGES entry from the environment variables ``{prefix}_STORAGE``,
+    ``{prefix}_ROOT`` and ``{prefix}_S3_*``: documents (``DOCUMENTS_*``) and report results
+    (``REPORTS_*``, sunflower/reports/results.py) are kept the same way."""
+    kind = env.get(f"{prefix}_STORAGE", "filesystem")
     if kind == "filesystem":
         return {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
             "OPTIONS": {
-                "location": env.get("DOCUMENTS_ROOT", str(var_dir / "documents")),
+                "location": env.get(f"{prefix}_ROOT", str(var_dir / folder)),
                 "base_url": None,  # never served by URL
                 "file_permissions_mode": 0o600,
                 "directory_permissions_mode": 0o700,
             },
         }
     if kind == "s3":
-        bucket = env.get("DOCUMENTS_S3_BUCKET", "")
+        bucket = env.get(f"{prefix}_S3_BUCKET", "")
         if not bucket:
-            raise ValueError("DOCUMENTS_STORAGE=s3 needs DOCUMENTS_S3_BUCKET.")
+            raise ValueError(f"{prefix}_STORAGE=s3 needs {prefix}_S3_BUCKET.")
         options = {
             "bucket_name": bucket,
-            "location": env.get("DOCUMENTS_S3_PREFIX", "documents"),
+            "location": env.get(f"{prefix}_S3_PREFIX", folder),
             "default_acl": "private",
             "querystring_auth": True,
             "file_overwrite": False,
             "object_parameters": {"ServerSideEncryption": "AES256"},
         }
-        if env.get("DOCUMENTS_S3_ENDPOINT_URL"):
-            options["endpoint_url"] = env["DOCUMENTS_S3_ENDPOINT_URL"]
-        if env.get("DOCUMENTS_S3_REGION"):
-            options["region_name"] = env["DOCUMENTS_S3_REGION"]
+        if env.get(f"{prefix}_S3_ENDPOINT_URL"):
+            options["endpoint_url"] = env[f"{prefix}_S3_ENDPOINT_URL"]
+        if env.get(f"{prefix}_S3_REGION"):
+            options["region_name"] = env[f"{prefix}_S3_REGION"]
         # Credentials come from the standard AWS_* environment variables or the instance role.
         return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
-    raise ValueError(f"DOCUMENTS_STORAGE must be 'filesystem' or 's3', not {kind!r}.")
+    raise ValueError(f"{prefix}_STORAGE must be 'filesystem' or 's3', not {kind!r}.")
 
 
 def documents_storage():

@@ -1,7 +1,7 @@
 """A report a user asked the application to run, and where its results are kept.
 
 The numbers and the clients behind them are stored as files, not in the database
-(``results.py``): under ``MEDIA_ROOT/report_runs/<id>/`` each question's table as HUD's CSV
+(``results.py``): under ``<id>/`` in the private ``reports`` storage each question's table as HUD's CSV
 (``tables/Qxx.csv``, the exact bytes of the Sage upload), the table's structure and cell kinds
 (``tables.json``, to show it and build the XLSX without re-running) and its members frame as
 parquet (``members/Qxx.parquet``: row, col, PersonalID, EnrollmentID). A members frame has a

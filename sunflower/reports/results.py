@@ -1,6 +1,8 @@
-"""A finished run's tables on disk, and the downloads built from them.
+"""A finished run's tables in the private ``reports`` storage, and the downloads built from them.
 
-Layout under ``MEDIA_ROOT/report_runs/<run id>/`` (models.py says why files):
+Layout under ``<run id>/`` in ``STORAGES["reports"]`` (a private folder under var/ by default,
+or S3: ``REPORTS_STORAGE``, docs/configuration.md), written by the job and read by the pages,
+which may run on other machines (models.py says why files):
 
 - ``tables.json``: every table's ``Table.to_dict()`` (name, labels, values, cell kinds), in
   HUD's question order;
@@ -10,59 +12,83 @@ Layout under ``MEDIA_ROOT/report_runs/<run id>/`` (models.py says why files):
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import shutil
 import zipfile
-from pathlib import Path
 
 import polars as pl
-from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
 
 from sunflower.reports.engine.table import MEMBER_SCHEMA, Table
 
-RESULTS_FOLDER = "report_runs"
+
+def results_storage():
+    return storages["reports"]
 
 
-def run_folder(run_pk: int) -> Path:
-    return Path(settings.MEDIA_ROOT) / RESULTS_FOLDER / str(int(run_pk))
+def stored_name(run_pk: int, *parts: str) -> str:
+    return "/".join([str(int(run_pk)), *parts])
+
+
+def _put(name: str, content: bytes) -> None:
+    storage = results_storage()
+    if storage.exists(name):  # a storage renames rather than overwrites
+        storage.delete(name)
+    storage.save(name, ContentFile(content))
 
 
 def save_tables(run_pk: int, tables: dict[str, Table]) -> None:
-    folder = run_folder(run_pk)
-    if folder.exists():  # a retried run starts clean
-        shutil.rmtree(folder)
-    (folder / "members").mkdir(parents=True)
+    delete_results(run_pk)  # a retried run starts clean
     for table in tables.values():
-        table.write_csv(folder / "tables")
-        members = table.collect_members()
-        members.select(list(MEMBER_SCHEMA)).cast(MEMBER_SCHEMA).write_parquet(
-            folder / "members" / f"{table.name}.parquet"
+        _put(stored_name(run_pk, "tables", f"{table.name}.csv"), table.to_csv().encode("utf-8"))
+        buffer = io.BytesIO()
+        table.collect_members().select(list(MEMBER_SCHEMA)).cast(MEMBER_SCHEMA).write_parquet(
+            buffer
         )
+        _put(stored_name(run_pk, "members", f"{table.name}.parquet"), buffer.getvalue())
     manifest = [table.to_dict() for table in tables.values()]
     # default=str: a value the JSON encoder does not know (a date, a Decimal) is kept as text.
-    (folder / "tables.json").write_text(json.dumps(manifest, default=str), encoding="utf-8")
+    _put(stored_name(run_pk, "tables.json"), json.dumps(manifest, default=str).encode("utf-8"))
 
 
 def load_tables(run_pk: int) -> dict[str, Table]:
-    path = run_folder(run_pk) / "tables.json"
-    if not path.exists():
+    storage, name = results_storage(), stored_name(run_pk, "tables.json")
+    if not storage.exists(name):
         return {}
-    return {
-        data["name"]: Table.from_dict(data) for data in json.loads(path.read_text(encoding="utf-8"))
-    }
+    with storage.open(name, "rb") as handle:
+        return {data["name"]: Table.from_dict(data) for data in json.load(handle)}
 
 
 def delete_results(run_pk: int) -> None:
-    shutil.rmtree(run_folder(run_pk), ignore_errors=True)
+    storage = results_storage()
+    _delete_tree(storage, str(int(run_pk)))
+    # The filesystem keeps empty folders (object stores have no path and no folders).
+    with contextlib.suppress(NotImplementedError):
+        shutil.rmtree(storage.path(str(int(run_pk))), ignore_errors=True)
+
+
+def _delete_tree(storage, folder: str) -> None:
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:
+        return
+    for name in files:
+        storage.delete(f"{folder}/{name}")
+    for sub in folders:
+        _delete_tree(storage, f"{folder}/{sub}")
 
 
 def cell_members(run_pk: int, question: str, row: int, col: int) -> pl.DataFrame:
     """The records behind one cell; empty for a question the run does not have."""
-    path = run_folder(run_pk) / "members" / f"{question}.parquet"
-    if not path.exists():
+    storage, name = results_storage(), stored_name(run_pk, "members", f"{question}.parquet")
+    if not storage.exists(name):
         return pl.DataFrame(schema=MEMBER_SCHEMA)
-    return pl.scan_parquet(path).filter((pl.col("row") == row) & (pl.col("col") == col)).collect()
+    with storage.open(name, "rb") as handle:
+        members = pl.read_parquet(handle)
+    return members.filter((pl.col("row") == row) & (pl.col("col") == col))
 
 
 # --- downloads -----------------------------------------------------------------------------
@@ -70,12 +96,16 @@ def cell_members(run_pk: int, question: str, row: int, col: int) -> pl.DataFrame
 
 def csv_zip(run_pk: int, tables: dict[str, Table]) -> bytes:
     """The zip Sage's CSV upload takes: one Qxx.csv per question, in HUD's layout."""
-    folder = run_folder(run_pk) / "tables"
+    storage = results_storage()
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, table in tables.items():
-            stored = folder / f"{name}.csv"
-            text = stored.read_text(encoding="utf-8") if stored.exists() else table.to_csv()
+            stored = stored_name(run_pk, "tables", f"{name}.csv")
+            if storage.exists(stored):
+                with storage.open(stored, "rb") as handle:
+                    text = handle.read().decode("utf-8")
+            else:
+                text = table.to_csv()
             archive.writestr(f"{name}.csv", text)
     return buffer.getvalue()
 

@@ -59,8 +59,12 @@ class CesWorld:
         from sunflower.ces.models import Opening
 
         values = {
-            "project": self.psh, "region": self.region, "title": "PSH one-bedroom",
-            "bedrooms": 1, "max_household_size": 2, "available_on": timezone.localdate(),
+            "project": self.psh,
+            "region": self.region,
+            "title": "PSH one-bedroom",
+            "bedrooms": 1,
+            "max_household_size": 2,
+            "available_on": timezone.localdate(),
             "posted_by": self.agency_user,
         }
         values.update(fields)
@@ -90,8 +94,12 @@ def ces(db):
     for project in (ce_project, psh):
         ProjectCoC.objects.create(project=project, coc_code="KS-507", geocode="209999")
     access_point = AccessPoint.objects.create(
-        project=ce_project, name="Coalition phone line", mode=AccessPoint.Mode.REMOTE, coc=coc,
-        region=None, start_date=dt.date(2024, 1, 1),
+        project=ce_project,
+        name="Coalition phone line",
+        mode=AccessPoint.Mode.REMOTE,
+        coc=coc,
+        region=None,
+        start_date=dt.date(2024, 1, 1),
     )
     vsp_agency = make_organization(organization_name="Safe Harbor", victim_service_provider=1)
     coordinator = create_user_with_role(
@@ -102,18 +110,28 @@ def ces(db):
     )
     ensure_default_tools()
     return CesWorld(
-        coc=coc, region=region, other_region=other_region, lead=lead, ce_project=ce_project,
-        access_point=access_point, housing_agency=housing_agency, psh=psh,
+        coc=coc,
+        region=region,
+        other_region=other_region,
+        lead=lead,
+        ce_project=ce_project,
+        access_point=access_point,
+        housing_agency=housing_agency,
+        psh=psh,
         access_point_user=create_user_with_role(
             "ap@example.org", Role.ACCESS_POINT, "pw-long-enough-1", organization=lead
         ),
         agency_user=create_user_with_role(
-            "housing@example.org", Role.AGENCY_CES, "pw-long-enough-1",
+            "housing@example.org",
+            Role.AGENCY_CES,
+            "pw-long-enough-1",
             organization=housing_agency,
         ),
         coordinator=coordinator,
         vsp_user=create_user_with_role(
-            "vsp@example.org", Role.VICTIM_SERVICE_PROVIDER, "pw-long-enough-1",
+            "vsp@example.org",
+            Role.VICTIM_SERVICE_PROVIDER,
+            "pw-long-enough-1",
             organization=vsp_agency,
         ),
         vsp_agency=vsp_agency,

@@ -51,8 +51,7 @@ def counties(ces):
     )
 
     def county(name, fips, coc, region):
-        return County.objects.create(name=name, fips5=fips, state_fips="20", coc=coc,
-                                     region=region)
+        return County.objects.create(name=name, fips5=fips, state_fips="20", coc=coc, region=region)
 
     return {
         "a": county("Alpha", "20991", ces.coc, ces.region),
@@ -69,8 +68,13 @@ def test_the_migration_installs_the_default_agreement_2026_1(ces):
     agreement = agreements.current_agreement()
     assert agreement.version == "2026.1"
     text = agreement.text.lower()
-    for words in ("coordinated entry", "confidential", "only for coordinated entry",
-                  "violence against women act", "written standards"):
+    for words in (
+        "coordinated entry",
+        "confidential",
+        "only for coordinated entry",
+        "violence against women act",
+        "written standards",
+    ):
         assert words in text
 
 
@@ -104,8 +108,12 @@ def test_only_agency_admins_and_hmis_admins_sign_for_an_agency(ces):
     with pytest.raises(PermissionDenied):
         agreements.sign(staff, "Grace Hill", for_organization=ces.housing_agency)
     agency_admin = create_user_with_role(
-        "aa@example.org", Role.AGENCY_ADMIN, "pw-long-enough-1",
-        organization=ces.housing_agency, first_name="Adele", last_name="Marsh",
+        "aa@example.org",
+        Role.AGENCY_ADMIN,
+        "pw-long-enough-1",
+        organization=ces.housing_agency,
+        first_name="Adele",
+        last_name="Marsh",
     )
     with pytest.raises(PermissionDenied):  # not their agency
         agreements.sign(agency_admin, "Adele Marsh", for_organization=ces.vsp_agency)
@@ -137,14 +145,16 @@ def test_guarded_pages_redirect_to_the_agreement_with_next_until_signed(ces, cli
     assert b'data-testid="agreement-text"' in page.content
     assert b'data-testid="sign-first"' in page.content
 
-    wrong = client.post(reverse("ces_agreement"),
-                        {"signed_name": "Harper Lindqvist", "next": REPORT_URL})
+    wrong = client.post(
+        reverse("ces_agreement"), {"signed_name": "Harper Lindqvist", "next": REPORT_URL}
+    )
     assert wrong.status_code == 200
     assert b"Type your full name exactly as on your account: Harper Lind." in wrong.content
     assert not agreements.has_signed(admin)
 
-    signed = client.post(reverse("ces_agreement"), {"signed_name": "harper lind",
-                                                    "next": REPORT_URL})
+    signed = client.post(
+        reverse("ces_agreement"), {"signed_name": "harper lind", "next": REPORT_URL}
+    )
     assert signed.status_code == 302 and signed["Location"] == REPORT_URL
     assert agreements.has_signed(admin)
     assert client.get(REPORT_URL).status_code == 200
@@ -153,8 +163,9 @@ def test_guarded_pages_redirect_to_the_agreement_with_next_until_signed(ces, cli
 def test_the_agreement_page_ignores_an_outside_next(ces, client):
     user = named(ces.access_point_user, "Aaron", "Pike")
     client.force_login(user)
-    response = client.post(reverse("ces_agreement"),
-                           {"signed_name": "Aaron Pike", "next": "https://evil.example/"})
+    response = client.post(
+        reverse("ces_agreement"), {"signed_name": "Aaron Pike", "next": "https://evil.example/"}
+    )
     assert response.status_code == 302
     assert response["Location"] == reverse("ces_agreement")
 
@@ -164,15 +175,23 @@ def test_an_agency_admin_signs_for_the_agency_on_the_page(ces, client):
     from sunflower.accounts.testing import create_user_with_role
 
     agency_admin = create_user_with_role(
-        "aa@example.org", Role.AGENCY_ADMIN, "pw-long-enough-1",
-        organization=ces.housing_agency, first_name="Adele", last_name="Marsh",
+        "aa@example.org",
+        Role.AGENCY_ADMIN,
+        "pw-long-enough-1",
+        organization=ces.housing_agency,
+        first_name="Adele",
+        last_name="Marsh",
     )
     client.force_login(agency_admin)
     page = client.get(reverse("ces_agreement"))
     assert b"Prairie Housing" in page.content
-    response = client.post(reverse("ces_agreement"), {
-        "signed_name": "Adele Marsh", "for_organization": str(ces.housing_agency.pk),
-    })
+    response = client.post(
+        reverse("ces_agreement"),
+        {
+            "signed_name": "Adele Marsh",
+            "for_organization": str(ces.housing_agency.pk),
+        },
+    )
     assert response.status_code == 302
     assert agreements.agency_signed(ces.housing_agency)
     assert not agreements.has_signed(agency_admin)
@@ -189,8 +208,9 @@ def test_a_new_version_must_be_signed_again(ces):
     user = named(ces.access_point_user, "Aaron", "Pike")
     sign_agreement(user)
     assert agreements.has_signed(user)
-    ParticipationAgreement.objects.create(version="2027.1", text="New terms.",
-                                          effective_on=timezone.localdate())
+    ParticipationAgreement.objects.create(
+        version="2027.1", text="New terms.", effective_on=timezone.localdate()
+    )
     assert agreements.current_agreement().version == "2027.1"
     assert not agreements.has_signed(user)
 
@@ -260,8 +280,12 @@ def test_mark_all_read_leaves_other_users_alone(ces, client):
 
 def _referral(ces, opening, entry, referred_at, status=Referral.Status.PENDING, hours=None):
     return Referral.objects.create(
-        opening=opening, entry=entry, status=status, referred_by=ces.coordinator,
-        referred_at=referred_at, decision_due=referred_at + dt.timedelta(days=3),
+        opening=opening,
+        entry=entry,
+        status=status,
+        referred_by=ces.coordinator,
+        referred_at=referred_at,
+        decision_due=referred_at + dt.timedelta(days=3),
         decided_at=referred_at + dt.timedelta(hours=hours) if hours is not None else None,
     )
 
@@ -275,10 +299,22 @@ def report_world(ces):
     now = timezone.now()
     entries = [ces.assess(ces.household()).entry for _ in range(3)]
     referrals = [
-        _referral(ces, ces.opening(title="A"), entries[0], now - dt.timedelta(days=20),
-                  Referral.Status.ACCEPTED, hours=10),
-        _referral(ces, ces.opening(title="B"), entries[1], now - dt.timedelta(days=10),
-                  Referral.Status.DECLINED_AGENCY, hours=90),
+        _referral(
+            ces,
+            ces.opening(title="A"),
+            entries[0],
+            now - dt.timedelta(days=20),
+            Referral.Status.ACCEPTED,
+            hours=10,
+        ),
+        _referral(
+            ces,
+            ces.opening(title="B"),
+            entries[1],
+            now - dt.timedelta(days=10),
+            Referral.Status.DECLINED_AGENCY,
+            hours=90,
+        ),
         _referral(ces, ces.opening(title="C"), entries[2], now - dt.timedelta(days=5)),
     ]
     other_agency = make_organization(organization_name="Western Homes")
@@ -287,8 +323,12 @@ def report_world(ces):
         region=ces.other_region, client=make_client(), household_type="adults"
     )
     other = _referral(
-        ces, ces.opening(project=rrh, region=ces.other_region, title="W"), other_entry,
-        now - dt.timedelta(days=2), Referral.Status.ACCEPTED, hours=5,
+        ces,
+        ces.opening(project=rrh, region=ces.other_region, title="W"),
+        other_entry,
+        now - dt.timedelta(days=2),
+        Referral.Status.ACCEPTED,
+        hours=5,
     )
     return referrals, other, other_agency
 
@@ -337,8 +377,9 @@ def test_an_agency_sees_its_own_agency_only(ces, client, report_world):
     from sunflower.accounts.roles import Role
     from sunflower.accounts.testing import create_user_with_role
 
-    western = create_user_with_role("west@example.org", Role.AGENCY_CES, "pw-long-enough-1",
-                                    organization=other_agency)
+    western = create_user_with_role(
+        "west@example.org", Role.AGENCY_CES, "pw-long-enough-1", organization=other_agency
+    )
     response = _report(client, western)
     assert [r.organization for r in response.context["rows"]] == ["Western Homes"]
     response = _report(client, ces.agency_user)
@@ -355,8 +396,12 @@ def test_ces_deadlines_command_and_task_remind_then_escalate_once(ces):
 
     now = timezone.now()
     entries = [ces.assess(ces.household()).entry for _ in range(2)]
-    due_soon = _referral(ces, ces.opening(title="Soon"), entries[0],
-                         now - dt.timedelta(days=3) + dt.timedelta(hours=2))
+    due_soon = _referral(
+        ces,
+        ces.opening(title="Soon"),
+        entries[0],
+        now - dt.timedelta(days=3) + dt.timedelta(hours=2),
+    )
     overdue = _referral(ces, ces.opening(title="Late"), entries[1], now - dt.timedelta(days=4))
 
     out = io.StringIO()
@@ -366,10 +411,14 @@ def test_ces_deadlines_command_and_task_remind_then_escalate_once(ces):
     due_soon.refresh_from_db()
     overdue.refresh_from_db()
     assert due_soon.reminded_at is not None and overdue.escalated_at is not None
-    assert Notification.objects.filter(user=ces.agency_user,
-                                       subject__startswith="Reminder").count() == 1
-    assert Notification.objects.filter(user=ces.coordinator,
-                                       subject__startswith="Overdue").count() == 1
+    assert (
+        Notification.objects.filter(user=ces.agency_user, subject__startswith="Reminder").count()
+        == 1
+    )
+    assert (
+        Notification.objects.filter(user=ces.coordinator, subject__startswith="Overdue").count()
+        == 1
+    )
 
     assert check_referral_deadlines.delay().get() == {"reminded": 0, "escalated": 0}
 
@@ -390,15 +439,28 @@ def test_beat_schedule_and_deadline_settings():
 def test_designating_writes_the_hud_ce_participation_row(ces, counties):
     start = dt.date(2026, 2, 1)
     point = access_points.designate(
-        ces.admin, ces.psh, "Prairie front desk", AccessPoint.Mode.PHYSICAL, ces.coc, ces.region,
-        [counties["a"], counties["b"]], ["housing", "crisis"], start,
-        receives_referrals=True, direct_services=True,
+        ces.admin,
+        ces.psh,
+        "Prairie front desk",
+        AccessPoint.Mode.PHYSICAL,
+        ces.coc,
+        ces.region,
+        [counties["a"], counties["b"]],
+        ["housing", "crisis"],
+        start,
+        receives_referrals=True,
+        direct_services=True,
     )
     row = point.ce_participation
     assert row.project == ces.psh
-    assert (row.access_point, row.prevention_assessment, row.crisis_assessment,
-            row.housing_assessment, row.direct_services, row.receives_referrals) == (
-        1, 0, 1, 1, 1, 1)
+    assert (
+        row.access_point,
+        row.prevention_assessment,
+        row.crisis_assessment,
+        row.housing_assessment,
+        row.direct_services,
+        row.receives_referrals,
+    ) == (1, 0, 1, 1, 1, 1)
     assert row.ce_participation_status_start_date == start
     assert row.ce_participation_status_end_date is None
     assert row.user is not None
@@ -415,8 +477,15 @@ def test_designating_writes_the_hud_ce_participation_row(ces, counties):
 
 def test_not_receiving_referrals_is_written_as_no(ces, counties):
     point = access_points.designate(
-        ces.admin, ces.ce_project, "Line", AccessPoint.Mode.VIRTUAL, ces.coc, ces.region, [],
-        ["prevention"], dt.date(2026, 2, 1),
+        ces.admin,
+        ces.ce_project,
+        "Line",
+        AccessPoint.Mode.VIRTUAL,
+        ces.coc,
+        ces.region,
+        [],
+        ["prevention"],
+        dt.date(2026, 2, 1),
     )
     assert point.ce_participation.receives_referrals == 0
     assert point.ce_participation.housing_assessment == 0
@@ -424,12 +493,21 @@ def test_not_receiving_referrals_is_written_as_no(ces, counties):
 
 def test_an_older_open_ce_participation_row_is_ended_the_day_before(ces, counties):
     old = hmis.CEParticipation.objects.create(
-        project=ces.psh, access_point=0, receives_referrals=1,
+        project=ces.psh,
+        access_point=0,
+        receives_referrals=1,
         ce_participation_status_start_date=dt.date(2020, 1, 1),
     )
     point = access_points.designate(
-        ces.admin, ces.psh, "Desk", AccessPoint.Mode.PHYSICAL, ces.coc, ces.region,
-        [counties["a"]], ["housing"], dt.date(2026, 3, 1),
+        ces.admin,
+        ces.psh,
+        "Desk",
+        AccessPoint.Mode.PHYSICAL,
+        ces.coc,
+        ces.region,
+        [counties["a"]],
+        ["housing"],
+        dt.date(2026, 3, 1),
     )
     old.refresh_from_db()
     assert old.ce_participation_status_end_date == dt.date(2026, 2, 28)
@@ -440,8 +518,17 @@ def test_an_older_open_ce_participation_row_is_ended_the_day_before(ces, countie
 def test_only_hmis_admins_designate_and_end(ces, counties, who):
     user = getattr(ces, who)
     with pytest.raises(PermissionDenied):
-        access_points.designate(user, ces.psh, "X", AccessPoint.Mode.PHYSICAL, ces.coc,
-                                ces.region, [counties["a"]], ["housing"], dt.date(2026, 2, 1))
+        access_points.designate(
+            user,
+            ces.psh,
+            "X",
+            AccessPoint.Mode.PHYSICAL,
+            ces.coc,
+            ces.region,
+            [counties["a"]],
+            ["housing"],
+            dt.date(2026, 2, 1),
+        )
     with pytest.raises(PermissionDenied):
         access_points.end(user, ces.access_point, dt.date(2026, 2, 1))
     assert not hmis.CEParticipation.objects.exists()
@@ -450,8 +537,15 @@ def test_only_hmis_admins_designate_and_end(ces, counties, who):
 def test_counties_must_belong_to_the_region_or_the_coc(ces, counties):
     with pytest.raises(ValidationError) as error:
         access_points.designate(
-            ces.admin, ces.psh, "Desk", AccessPoint.Mode.PHYSICAL, ces.coc, ces.region,
-            [counties["a"], counties["other_region"]], ["housing"], dt.date(2026, 2, 1),
+            ces.admin,
+            ces.psh,
+            "Desk",
+            AccessPoint.Mode.PHYSICAL,
+            ces.coc,
+            ces.region,
+            [counties["a"], counties["other_region"]],
+            ["housing"],
+            dt.date(2026, 2, 1),
         )
     message = str(error.value.message_dict["counties"])
     assert "Charlie" in message and "CES Test Region" in message
@@ -459,22 +553,45 @@ def test_counties_must_belong_to_the_region_or_the_coc(ces, counties):
     assert not hmis.CEParticipation.objects.exists()
 
     remote = access_points.designate(
-        ces.admin, ces.ce_project, "Statewide", AccessPoint.Mode.REMOTE, ces.coc, None,
-        [counties["a"], counties["other_region"]], ["housing"], dt.date(2026, 2, 1),
+        ces.admin,
+        ces.ce_project,
+        "Statewide",
+        AccessPoint.Mode.REMOTE,
+        ces.coc,
+        None,
+        [counties["a"], counties["other_region"]],
+        ["housing"],
+        dt.date(2026, 2, 1),
     )
     assert remote.counties.count() == 2
     with pytest.raises(ValidationError) as error:
         access_points.designate(
-            ces.admin, ces.psh, "Too far", AccessPoint.Mode.REMOTE, ces.coc, None,
-            [counties["other_coc"]], ["housing"], dt.date(2026, 2, 1),
+            ces.admin,
+            ces.psh,
+            "Too far",
+            AccessPoint.Mode.REMOTE,
+            ces.coc,
+            None,
+            [counties["other_coc"]],
+            ["housing"],
+            dt.date(2026, 2, 1),
         )
     assert "Delta" in str(error.value) and "KS-507" in str(error.value)
 
 
 def test_a_physical_access_point_needs_a_region_counties_and_an_assessment(ces, counties):
     with pytest.raises(ValidationError) as error:
-        access_points.designate(ces.admin, ces.psh, "", AccessPoint.Mode.PHYSICAL, ces.coc,
-                                None, [], [], dt.date(2026, 2, 1))
+        access_points.designate(
+            ces.admin,
+            ces.psh,
+            "",
+            AccessPoint.Mode.PHYSICAL,
+            ces.coc,
+            None,
+            [],
+            [],
+            dt.date(2026, 2, 1),
+        )
     assert {"name", "region", "counties", "assessment_kinds"} <= set(error.value.message_dict)
 
 
@@ -482,29 +599,53 @@ def test_the_ce_participation_row_is_exported(ces, counties):
     from sunflower.interchange.exporter import export_hmis_csv
 
     access_points.designate(
-        ces.admin, ces.psh, "Desk", AccessPoint.Mode.PHYSICAL, ces.coc, ces.region,
-        [counties["a"]], ["housing", "prevention"], dt.date(2026, 2, 1),
+        ces.admin,
+        ces.psh,
+        "Desk",
+        AccessPoint.Mode.PHYSICAL,
+        ces.coc,
+        ces.region,
+        [counties["a"]],
+        ["housing", "prevention"],
+        dt.date(2026, 2, 1),
         receives_referrals=True,
     )
     buffer = io.BytesIO()
-    export_hmis_csv(user=None, output=buffer, projects=[ces.psh],
-                    start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31))
+    export_hmis_csv(
+        user=None,
+        output=buffer,
+        projects=[ces.psh],
+        start=dt.date(2026, 1, 1),
+        end=dt.date(2026, 12, 31),
+    )
     archive = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
     rows = list(csv.DictReader(io.StringIO(archive.read("CEParticipation.csv").decode())))
     assert len(rows) == 1
     row = rows[0]
     project_id = hmis.Project.objects.get(pk=ces.psh.pk).project_id
     assert row["ProjectID"] == project_id
-    assert (row["AccessPoint"], row["PreventionAssessment"], row["CrisisAssessment"],
-            row["HousingAssessment"], row["DirectServices"], row["ReceivesReferrals"]) == (
-        "1", "1", "0", "1", "0", "1")
+    assert (
+        row["AccessPoint"],
+        row["PreventionAssessment"],
+        row["CrisisAssessment"],
+        row["HousingAssessment"],
+        row["DirectServices"],
+        row["ReceivesReferrals"],
+    ) == ("1", "1", "0", "1", "0", "1")
     assert row["CEParticipationStatusStartDate"] == "2026-02-01"
 
 
 def test_access_point_page_lists_by_region_and_county(ces, client, counties):
     access_points.designate(
-        ces.admin, ces.psh, "Prairie front desk", AccessPoint.Mode.PHYSICAL, ces.coc,
-        ces.region, [counties["a"]], ["housing"], dt.date(2026, 2, 1),
+        ces.admin,
+        ces.psh,
+        "Prairie front desk",
+        AccessPoint.Mode.PHYSICAL,
+        ces.coc,
+        ces.region,
+        [counties["a"]],
+        ["housing"],
+        dt.date(2026, 2, 1),
     )
     user = ces.access_point_user
     sign_agreement(user)
@@ -522,8 +663,9 @@ def test_access_point_page_lists_by_region_and_county(ces, client, counties):
 def test_access_point_page_needs_ces_access(ces, client):
     from sunflower.accounts.models import User
 
-    nobody = named(User.objects.create_user(email="nobody@example.org", password="pw-long-1x"),
-                   "No", "Body")
+    nobody = named(
+        User.objects.create_user(email="nobody@example.org", password="pw-long-1x"), "No", "Body"
+    )
     sign_agreement(nobody)
     client.force_login(nobody)
     assert client.get(reverse("ces_access_points")).status_code == 403
@@ -534,9 +676,14 @@ def test_hmis_admin_designates_and_ends_on_the_page(ces, client, counties):
     client.force_login(ces.admin)
     assert b'data-testid="designate-form"' in client.get(reverse("ces_access_points")).content
     form = {
-        "project": ces.psh.pk, "name": "Prairie desk", "mode": "physical", "coc": ces.coc.pk,
-        "region": ces.region.pk, "counties": [counties["other_region"].pk],
-        "assessment_kinds": ["housing"], "start_date": "2026-02-01",
+        "project": ces.psh.pk,
+        "name": "Prairie desk",
+        "mode": "physical",
+        "coc": ces.coc.pk,
+        "region": ces.region.pk,
+        "counties": [counties["other_region"].pk],
+        "assessment_kinds": ["housing"],
+        "start_date": "2026-02-01",
     }
     refused = client.post(reverse("ces_access_points"), form)
     assert refused.status_code == 200 and b"Not in the region CES Test Region" in refused.content
@@ -549,8 +696,9 @@ def test_hmis_admin_designates_and_ends_on_the_page(ces, client, counties):
     point = AccessPoint.objects.get(name="Prairie desk")
     assert point.ce_participation.receives_referrals == 1
 
-    ended = client.post(reverse("ces_access_point_end", args=[point.pk]),
-                        {"end_date": "2026-05-31"})
+    ended = client.post(
+        reverse("ces_access_point_end", args=[point.pk]), {"end_date": "2026-05-31"}
+    )
     assert ended.status_code == 302
     point.refresh_from_db()
     assert point.end_date == dt.date(2026, 5, 31)
@@ -568,10 +716,15 @@ def test_admin_refuses_an_invalid_draft_definition_and_freezes_published(ces, cl
     admin.save()
     client.force_login(admin)
     tool = ces.housing_tool.tool
-    response = client.post(reverse("admin:ces_toolversion_add"), {
-        "tool": tool.pk, "number": 2, "definition": '{"sections": [], "bands": []}',
-        "notes": "",
-    })
+    response = client.post(
+        reverse("admin:ces_toolversion_add"),
+        {
+            "tool": tool.pk,
+            "number": 2,
+            "definition": '{"sections": [], "bands": []}',
+            "notes": "",
+        },
+    )
     assert response.status_code == 200
     assert b"nothing was saved" in response.content
     assert b"&#x27;sections&#x27; must be a non-empty list." in response.content
@@ -582,8 +735,10 @@ def test_admin_refuses_an_invalid_draft_definition_and_freezes_published(ces, cl
     assert page.status_code == 200
     assert b'name="definition"' not in page.content  # read only
     before = published.definition
-    response = client.post(reverse("admin:ces_toolversion_change", args=[published.pk]),
-                           {"notes": "changed", "definition": "{}"})
+    response = client.post(
+        reverse("admin:ces_toolversion_change", args=[published.pk]),
+        {"notes": "changed", "definition": "{}"},
+    )
     assert response.status_code == 403
     published.refresh_from_db()
     assert published.definition == before and published.notes != "changed"
@@ -602,17 +757,27 @@ def test_the_ces_demo_loader_is_idempotent_and_fast(ces, counties):
     from sunflower.hmis.testing import make_organization, make_project
 
     # ProjectCoC geocode 209999 puts the fixture's projects in county 20999: the test region.
-    County.objects.create(name="Echo", fips5="20999", state_fips="20", coc=ces.coc,
-                          region=ces.region)
+    County.objects.create(
+        name="Echo", fips5="20999", state_fips="20", coc=ces.coc, region=ces.region
+    )
     lead = make_organization(organization_name=LEAD_NAME)
     statewide = make_project(lead, project_type=14, project_name="KS BoS CE")
     ProjectCoC.objects.create(project=statewide, coc_code="KS-507", geocode="209999")
-    admin = create_user_with_role(f"hmis-admin@{DEMO_DOMAIN}", Role.HMIS_ADMIN,
-                                  "pw-long-enough-1", organization=lead,
-                                  first_name="Harper", last_name="Lind")
+    admin = create_user_with_role(
+        f"hmis-admin@{DEMO_DOMAIN}",
+        Role.HMIS_ADMIN,
+        "pw-long-enough-1",
+        organization=lead,
+        first_name="Harper",
+        last_name="Lind",
+    )
     agency_admin = create_user_with_role(
-        f"agency-admin@{DEMO_DOMAIN}", Role.AGENCY_ADMIN, "pw-long-enough-1",
-        organization=ces.housing_agency, first_name="Adele", last_name="Marsh",
+        f"agency-admin@{DEMO_DOMAIN}",
+        Role.AGENCY_ADMIN,
+        "pw-long-enough-1",
+        organization=ces.housing_agency,
+        first_name="Adele",
+        last_name="Marsh",
     )
     for _ in range(3):
         ces.household()
@@ -633,15 +798,29 @@ def test_the_ces_demo_loader_is_idempotent_and_fast(ces, counties):
     assert agreements.has_signed(admin) and agreements.has_signed(agency_admin)
     assert agreements.agency_signed(ces.housing_agency)
 
-    counts = (AccessPoint.objects.count(), hmis.CEParticipation.objects.count(),
-              ListEntry.objects.count(), Opening.objects.count(),
-              AgreementSignature.objects.count(), hmis.Assessment.objects.count())
+    counts = (
+        AccessPoint.objects.count(),
+        hmis.CEParticipation.objects.count(),
+        ListEntry.objects.count(),
+        Opening.objects.count(),
+        AgreementSignature.objects.count(),
+        hmis.Assessment.objects.count(),
+    )
     second = load_ces_demo()
-    assert (second.access_points, second.assessments, second.openings,
-            second.signatures) == (0, 0, 0, 0)
-    assert counts == (AccessPoint.objects.count(), hmis.CEParticipation.objects.count(),
-                      ListEntry.objects.count(), Opening.objects.count(),
-                      AgreementSignature.objects.count(), hmis.Assessment.objects.count())
+    assert (second.access_points, second.assessments, second.openings, second.signatures) == (
+        0,
+        0,
+        0,
+        0,
+    )
+    assert counts == (
+        AccessPoint.objects.count(),
+        hmis.CEParticipation.objects.count(),
+        ListEntry.objects.count(),
+        Opening.objects.count(),
+        AgreementSignature.objects.count(),
+        hmis.Assessment.objects.count(),
+    )
 
 
 def test_the_ces_demo_loader_does_nothing_without_demo_logins(ces):
@@ -664,8 +843,10 @@ def test_ces_setup_gives_a_coc_without_regions_one_list_and_is_idempotent(db):
     assert "KS-905 Test County CoC (whole CoC)" in first.regions_created
     assert Region.objects.filter(coc=johnson).count() == 1
     assert not Region.objects.filter(coc=neighbour).exists()
-    assert set(AssessmentTool.objects.values_list("slug", flat=True)) >= {"housing-needs",
-                                                                          "prevention"}
+    assert set(AssessmentTool.objects.values_list("slug", flat=True)) >= {
+        "housing-needs",
+        "prevention",
+    }
     call_command("ces_setup")
     assert Region.objects.filter(coc=johnson).count() == 1
     assert ensure_ces_setup().regions_created == []

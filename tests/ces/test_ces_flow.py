@@ -63,9 +63,18 @@ def test_a_hidden_conditional_question_neither_scores_nor_is_recorded(ces):
 def test_prevention_assessment_writes_4_19_but_does_not_place_on_the_list(ces):
     enrollment = ces.household()
     answers = {
-        "current_housing": "rent", "notice": "yes", "days_left": 10, "within_14_days": "yes",
-        "other_place": "no", "arrears": 1200, "monthly_income": 1500, "income_loss": "yes",
-        "prior_homeless": "no", "children": "yes", "disability": "no", "fleeing_dv": "no",
+        "current_housing": "rent",
+        "notice": "yes",
+        "days_left": 10,
+        "within_14_days": "yes",
+        "other_place": "no",
+        "arrears": 1200,
+        "monthly_income": 1500,
+        "income_loss": "yes",
+        "prior_homeless": "no",
+        "children": "yes",
+        "disability": "no",
+        "fleeing_dv": "no",
     }
     record = ces.assess(enrollment, answers=answers, tool_version=ces.prevention_tool)
     assert record.score == 1 + 3 + 3 + 2 + 2 + 2 + 1
@@ -310,9 +319,10 @@ def test_assessment_keeps_its_tool_version(ces):
     ces.housing_tool.refresh_from_db()
     assert record.tool_version.number == 1 and record.tool_version.status == "retired"
     assert ces.housing_tool.tool.published_version().number == 2
-    assert CesAssessment.objects.get(pk=record.pk).tool_version.definition["bands"][0][
-        "label"
-    ] == "Lower needs"
+    assert (
+        CesAssessment.objects.get(pk=record.pk).tool_version.definition["bands"][0]["label"]
+        == "Lower needs"
+    )
 
 
 def test_daily_task_inactivates_households_without_contact(ces):

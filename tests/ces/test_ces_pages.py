@@ -101,7 +101,7 @@ def test_vsp_sees_the_list_but_cannot_assess_or_refer(client, signed):
     _login(client, ces.vsp_user)
     assert client.get(reverse("ces_list", args=[ces.region.pk])).status_code == 200
     detail = client.get(reverse("ces_entry", args=[entry.pk]))
-    assert detail.status_code == 200 and b"data-testid=\"refer-" not in detail.content
+    assert detail.status_code == 200 and b'data-testid="refer-' not in detail.content
     assert client.get(reverse("ces_assess", args=[entry.enrollment_id])).status_code == 404
     response = client.post(reverse("ces_refer"), {"opening": opening.pk, "entry": entry.pk})
     assert response.status_code == 403
@@ -113,8 +113,15 @@ def test_vsp_adds_a_deidentified_household_that_others_can_refer(client, signed)
     _login(client, ces.vsp_user)
     response = client.post(
         reverse("ces_new_deidentified"),
-        {"alias": "Blue Heron", "vsp_reference": "SH-2026-114", "region": ces.region.pk,
-         "household_type": "family", "household_size": 2, "score": 19, "days_homeless": 40},
+        {
+            "alias": "Blue Heron",
+            "vsp_reference": "SH-2026-114",
+            "region": ces.region.pk,
+            "household_type": "family",
+            "household_size": 2,
+            "score": 19,
+            "days_homeless": 40,
+        },
     )
     entry = ListEntry.objects.get(alias="Blue Heron")
     assert response.status_code == 302
@@ -165,9 +172,14 @@ def test_agency_posts_an_opening_for_its_own_projects_only(client, signed):
     assert ces.ce_project.project_name.encode() not in form.content
     response = client.post(
         reverse("ces_new_opening"),
-        {"project": ces.psh.pk, "region": ces.region.pk, "title": "Two-bedroom PSH",
-         "bedrooms": 2, "max_household_size": 4,
-         "available_on": timezone.localdate().isoformat()},
+        {
+            "project": ces.psh.pk,
+            "region": ces.region.pk,
+            "title": "Two-bedroom PSH",
+            "bedrooms": 2,
+            "max_household_size": 4,
+            "available_on": timezone.localdate().isoformat(),
+        },
     )
     assert response.status_code == 302
     assert Opening.objects.get().title == "Two-bedroom PSH"
@@ -184,7 +196,7 @@ def test_opening_page_lists_eligible_households_and_why_not(client, signed):
     page = client.get(reverse("ces_opening", args=[opening.pk]), {"why_not": other.pk})
     assert page.status_code == 200
     assert page.content.count(b"ces/households/") >= 1
-    assert f'/ces/households/{veteran.pk}/'.encode() in page.content
+    assert f"/ces/households/{veteran.pk}/".encode() in page.content
     assert b"The opening is for veterans; no one in the household is one." in page.content
 
 
@@ -200,9 +212,16 @@ def test_regional_console_is_for_coordinators(client, signed):
 
 def _client_fields(**overrides):
     data = {
-        "first_name": "Tobias", "last_name": "Wren", "name_data_quality": 1,
-        "ssn": "", "ssn_data_quality": 99, "dob": "1988-04-09", "dob_data_quality": 1,
-        "sex": 1, "white": "on", "veteran_status": 0,
+        "first_name": "Tobias",
+        "last_name": "Wren",
+        "name_data_quality": 1,
+        "ssn": "",
+        "ssn_data_quality": 99,
+        "dob": "1988-04-09",
+        "dob_data_quality": 1,
+        "sex": 1,
+        "white": "on",
+        "veteran_status": 0,
     }
     data.update(overrides)
     return data
@@ -266,12 +285,18 @@ def test_only_its_vsp_updates_or_removes_a_survivor_household(client, signed):
 
     ces = signed
     entry = ListEntry.objects.create(
-        region=ces.region, vsp_organization=ces.vsp_agency, alias="Blue Heron",
-        household_type="adults", score=10, last_contact_on=timezone.localdate(),
+        region=ces.region,
+        vsp_organization=ces.vsp_agency,
+        alias="Blue Heron",
+        household_type="adults",
+        score=10,
+        last_contact_on=timezone.localdate(),
     )
     url = reverse("ces_edit_deidentified", args=[entry.pk])
     other_vsp = create_user_with_role(
-        "other-vsp@example.org", Role.VICTIM_SERVICE_PROVIDER, "pw-long-enough-1",
+        "other-vsp@example.org",
+        Role.VICTIM_SERVICE_PROVIDER,
+        "pw-long-enough-1",
         organization=make_organization(victim_service_provider=1),
     )
     sign_agreement(other_vsp)
@@ -279,9 +304,17 @@ def test_only_its_vsp_updates_or_removes_a_survivor_household(client, signed):
         _login(client, outsider)
         assert client.get(url).status_code == 403
     _login(client, ces.vsp_user)
-    response = client.post(url, {"alias": "Blue Heron", "region": ces.region.pk,
-                                 "household_type": "adults", "household_size": 1,
-                                 "score": 22, "days_homeless": 10})
+    response = client.post(
+        url,
+        {
+            "alias": "Blue Heron",
+            "region": ces.region.pk,
+            "household_type": "adults",
+            "household_size": 1,
+            "score": 22,
+            "days_homeless": 10,
+        },
+    )
     entry.refresh_from_db()
     assert response.status_code == 302 and entry.score == 22 and entry.rank == 1
     client.post(url, {"remove": "1"})

@@ -35,8 +35,11 @@ pytestmark = pytest.mark.ces
 
 
 def _meeting(ces, **fields) -> Meeting:
-    values = {"title": "Region 81 case conferencing", "starts_at": timezone.now(),
-              "location": "Room 2"}
+    values = {
+        "title": "Region 81 case conferencing",
+        "starts_at": timezone.now(),
+        "location": "Room 2",
+    }
     values.update(fields)
     return meetings.schedule_meeting(ces.coordinator, ces.region, **values)
 
@@ -102,8 +105,9 @@ def test_agenda_has_top_households_stuck_referrals_and_new_openings(ces):
     low, high = _low_and_high(ces)
     elsewhere = ces.assess(ces.household(), region=ces.other_region).entry
     stuck_opening = ces.opening(title="Stuck PSH")
-    referral = referrals.refer(ces.coordinator, stuck_opening.pk, low.pk,
-                               now=timezone.now() - dt.timedelta(days=5))
+    referral = referrals.refer(
+        ces.coordinator, stuck_opening.pk, low.pk, now=timezone.now() - dt.timedelta(days=5)
+    )
     assert referral.decision_due < timezone.now()
     new_opening = ces.opening(title="New RRH unit")
     ces.opening(title="Other region's unit", region=ces.other_region)
@@ -224,8 +228,7 @@ def test_override_changes_rank_shows_in_trace_and_is_audited(ces):
     assert line.label == "CES meeting override" and line.value == "tier +2"
     assert low.rank_changes.filter(cause=meetings.OVERRIDE_CAUSE).exists()
     logged = [
-        e for e in LogEntry.objects.get_for_object(low)
-        if "override_tier" in (e.changes_dict or {})
+        e for e in LogEntry.objects.get_for_object(low) if "override_tier" in (e.changes_dict or {})
     ]
     assert logged and logged[0].changes_dict["override_tier"][1] == "2"
     assert LogEntry.objects.get_for_object(override).exists()
@@ -248,8 +251,9 @@ def test_tasks_are_added_by_the_coordinator_and_completed_by_the_assignee(ces):
     entry = _entry(ces)
     meeting = _started(ces)
     due = timezone.localdate() + dt.timedelta(days=7)
-    task = meetings.add_task(ces.coordinator, meeting, entry, "Call the landlord",
-                             ces.vsp_user, due)
+    task = meetings.add_task(
+        ces.coordinator, meeting, entry, "Call the landlord", ces.vsp_user, due
+    )
     with pytest.raises(PermissionDenied):
         meetings.add_task(ces.vsp_user, meeting, None, "x", ces.vsp_user, due)
     with pytest.raises(ValidationError) as error:
@@ -342,23 +346,35 @@ def test_meeting_pages_open_for_every_ces_role(ces, client, who):
 def test_coordinator_schedules_and_runs_a_meeting_through_the_pages(ces, client):
     entry = _entry(ces)
     _login(client, ces.coordinator)
-    response = client.post(reverse("ces_meetings"), {
-        "region": ces.region.pk, "title": "June meeting", "starts_at": "2026-06-02T10:00",
-        "location": "Call link",
-    })
+    response = client.post(
+        reverse("ces_meetings"),
+        {
+            "region": ces.region.pk,
+            "title": "June meeting",
+            "starts_at": "2026-06-02T10:00",
+            "location": "Call link",
+        },
+    )
     meeting = Meeting.objects.get(title="June meeting")
     assert response.status_code == 302 and response.url == reverse("ces_meeting", args=[meeting.pk])
     # a form with an error keeps what was typed
-    bad = client.post(reverse("ces_meetings"), {
-        "region": ces.region.pk, "title": "Typed title", "starts_at": "not a date",
-    })
+    bad = client.post(
+        reverse("ces_meetings"),
+        {
+            "region": ces.region.pk,
+            "title": "Typed title",
+            "starts_at": "not a date",
+        },
+    )
     assert bad.status_code == 200 and 'value="Typed title"' in bad.content.decode()
 
     step = lambda name: reverse("ces_meeting_step", args=[meeting.pk, name])  # noqa: E731
     assert client.post(step("agenda")).status_code == 302
     assert client.post(step("start")).status_code == 302
-    assert client.post(step("attendance"), {"email": "vsp@example.org", "present": "on"}
-                       ).status_code == 302
+    assert (
+        client.post(step("attendance"), {"email": "vsp@example.org", "present": "on"}).status_code
+        == 302
+    )
     assert Attendance.objects.filter(meeting=meeting, user=ces.vsp_user).exists()
 
     missing_reason = client.post(step("override"), {"entry": entry.pk, "tier": "2", "reason": ""})
@@ -368,19 +384,33 @@ def test_coordinator_schedules_and_runs_a_meeting_through_the_pages(ces, client)
     assert f'<option value="{entry.pk}" selected' in page
     assert not PriorityOverride.objects.exists()
 
-    assert client.post(step("override"), {"entry": entry.pk, "tier": "2", "reason": "Urgent"}
-                       ).status_code == 302
+    assert (
+        client.post(
+            step("override"), {"entry": entry.pk, "tier": "2", "reason": "Urgent"}
+        ).status_code
+        == 302
+    )
     entry.refresh_from_db()
     assert entry.override_tier == 2
     shown = client.get(reverse("ces_meeting", args=[meeting.pk])).content.decode()
     assert "Urgent" in shown and "tier +2" in shown
 
-    assert client.post(step("note"), {"entry": entry.pk, "note": "Talked", "decision": ""}
-                       ).status_code == 302
-    assert client.post(step("task"), {
-        "entry": "", "description": "Send documents", "assignee": ces.vsp_user.pk,
-        "due_on": "2026-06-09",
-    }).status_code == 302
+    assert (
+        client.post(step("note"), {"entry": entry.pk, "note": "Talked", "decision": ""}).status_code
+        == 302
+    )
+    assert (
+        client.post(
+            step("task"),
+            {
+                "entry": "",
+                "description": "Send documents",
+                "assignee": ces.vsp_user.pk,
+                "due_on": "2026-06-09",
+            },
+        ).status_code
+        == 302
+    )
     task = FollowUpTask.objects.get()
     assert client.post(step("task-done"), {"task": task.pk}).status_code == 302
     assert client.post(step("end")).status_code == 302
@@ -429,8 +459,9 @@ def test_meeting_detail_query_count_is_bounded(ces, client, django_assert_max_nu
     for entry in entries:
         meetings.add_note(ces.vsp_user, meeting, entry, "Note")
     meetings.decide_override(ces.coordinator, meeting, entries[2], 1, "Reason")
-    meetings.add_task(ces.coordinator, meeting, entries[0], "Task", ces.coordinator,
-                      timezone.localdate())
+    meetings.add_task(
+        ces.coordinator, meeting, entries[0], "Task", ces.coordinator, timezone.localdate()
+    )
     meetings.record_attendance(ces.coordinator, meeting, ces.vsp_user, True)
     _login(client, ces.coordinator)
 
@@ -449,8 +480,11 @@ def test_meeting_detail_query_count_is_bounded(ces, client, django_assert_max_nu
 def test_minutes_pdf_has_the_meeting_and_no_personal_data(ces, client):
     entry = _entry(ces, first_name="Alexandra", last_name="Vandermeer")
     deidentified = ListEntry.objects.create(
-        region=ces.region, vsp_organization=ces.vsp_agency, alias="Blue Heron",
-        household_type="adults", score=3,
+        region=ces.region,
+        vsp_organization=ces.vsp_agency,
+        alias="Blue Heron",
+        household_type="adults",
+        score=3,
     )
     prioritization.recompute(ces.region, "test")
     meeting = _started(ces)
@@ -458,8 +492,9 @@ def test_minutes_pdf_has_the_meeting_and_no_personal_data(ces, client):
     meetings.record_attendance(ces.coordinator, meeting, ces.vsp_user, True)
     meetings.add_note(ces.vsp_user, meeting, deidentified, "Survivor update", "Keep active")
     meetings.decide_override(ces.coordinator, meeting, entry, 2, "Discharge next week")
-    meetings.add_task(ces.coordinator, meeting, entry, "Find documents", ces.coordinator,
-                      timezone.localdate())
+    meetings.add_task(
+        ces.coordinator, meeting, entry, "Find documents", ces.coordinator, timezone.localdate()
+    )
     meetings.end_meeting(ces.coordinator, meeting)
 
     pdf = meetings.minutes_pdf(meeting)

@@ -66,9 +66,7 @@ def test_record_a_period_through_the_form_is_audited(world, client):
     user = world.user_with(Role.AGENCY_CES)
     client.force_login(user)
 
-    response = client.post(
-        reverse("homeless_period_new", args=[world.own_client.pk]), form_data()
-    )
+    response = client.post(reverse("homeless_period_new", args=[world.own_client.pk]), form_data())
 
     assert response.status_code == 302
     period = HomelessPeriod.objects.get()
@@ -100,16 +98,24 @@ def test_form_keeps_typed_input_and_shows_the_error_next_to_the_field(world, cli
 @pytest.mark.parametrize(
     ("fields", "field", "message"),
     [
-        ({"start_date": TODAY + dt.timedelta(days=1), "end_date": None}, "start_date",
-         "future"),
+        ({"start_date": TODAY + dt.timedelta(days=1), "end_date": None}, "start_date", "future"),
         ({"end_date": TODAY + dt.timedelta(days=1)}, "end_date", "future"),
-        ({"place": HomelessPeriod.Place.INSTITUTION_UNDER_90_DAYS,
-          "end_date": D(2024, 3, 30)}, "end_date", "90 days"),
-        ({"place": HomelessPeriod.Place.INSTITUTION_UNDER_90_DAYS, "end_date": None},
-         "end_date", "last night"),
+        (
+            {"place": HomelessPeriod.Place.INSTITUTION_UNDER_90_DAYS, "end_date": D(2024, 3, 30)},
+            "end_date",
+            "90 days",
+        ),
+        (
+            {"place": HomelessPeriod.Place.INSTITUTION_UNDER_90_DAYS, "end_date": None},
+            "end_date",
+            "last night",
+        ),
         ({"verifier_organization": " "}, "verifier_organization", "organization"),
-        ({"evidence": HomelessPeriod.Evidence.INTAKE_OBSERVATION, "verifier_name": ""},
-         "verifier_name", "worker"),
+        (
+            {"evidence": HomelessPeriod.Evidence.INTAKE_OBSERVATION, "verifier_name": ""},
+            "verifier_name",
+            "worker",
+        ),
         ({"place": "car"}, "place", "where"),
     ],
 )
@@ -126,13 +132,15 @@ def test_overlapping_duplicate_in_the_same_place_is_refused(world):
     record_period(user, world.own_client, **period_values())
     with pytest.raises(ValidationError) as refused:
         record_period(
-            user, world.own_client,
+            user,
+            world.own_client,
             **period_values(start_date=D(2024, 6, 1), end_date=D(2024, 8, 1)),
         )
     assert "already covers" in refused.value.message_dict["start_date"][0]
     # Another place on the same nights is another source, not a duplicate.
     record_period(
-        user, world.own_client,
+        user,
+        world.own_client,
         **period_values(place=HomelessPeriod.Place.EMERGENCY_SHELTER),
     )
     assert HomelessPeriod.objects.count() == 2
@@ -149,7 +157,10 @@ def test_document_must_be_the_clients_homelessness_verification(world):
         user, world.own_client, SimpleUploadedFile("a.pdf", pdf), "release_of_information", "ROI"
     )
     letter = attach_document(
-        user, world.own_client, SimpleUploadedFile("b.pdf", pdf), "homelessness_verification",
+        user,
+        world.own_client,
+        SimpleUploadedFile("b.pdf", pdf),
+        "homelessness_verification",
         "Outreach letter",
     )
     try:
@@ -167,8 +178,10 @@ def test_document_must_be_the_clients_homelessness_verification(world):
 
 def test_other_agency_and_vsp_are_refused(world, client):
     url = reverse("homeless_period_new", args=[world.own_client.pk])
-    for role, agency in ((Role.AGENCY_CES, world.other_agency),
-                         (Role.VICTIM_SERVICE_PROVIDER, None)):
+    for role, agency in (
+        (Role.AGENCY_CES, world.other_agency),
+        (Role.VICTIM_SERVICE_PROVIDER, None),
+    ):
         user = world.user_with(role, organization=agency, email=f"{role}@example.org")
         client.force_login(user)
         assert client.get(url).status_code == 404
@@ -182,8 +195,9 @@ def test_remove_is_a_soft_delete_and_refused_to_another_agency(world, client):
     owner = world.user_with(Role.AGENCY_CES)
     period = record_period(owner, world.own_client, **period_values())
     url = reverse("homeless_period_remove", args=[world.own_client.pk, period.pk])
-    outsider = world.user_with(Role.AGENCY_CES, organization=world.other_agency,
-                               email="b@example.org")
+    outsider = world.user_with(
+        Role.AGENCY_CES, organization=world.other_agency, email="b@example.org"
+    )
     client.force_login(outsider)
     assert client.post(url).status_code == 404
 
@@ -203,9 +217,13 @@ def hidden_period(world):
     make_enrollment(world.own_client, world.other_project, entry_date=D(2025, 2, 1))
     owner = world.user_with(Role.AGENCY_CES)
     return record_period(
-        owner, world.own_client,
-        **period_values(verifier_organization="Safe Harbor House", verifier_name="Dana Advocate",
-                        source_hidden=True),
+        owner,
+        world.own_client,
+        **period_values(
+            verifier_organization="Safe Harbor House",
+            verifier_name="Dana Advocate",
+            source_hidden=True,
+        ),
     )
 
 
@@ -221,8 +239,7 @@ def test_hidden_source_is_shown_to_the_entering_agency_and_hmis_admin(world, cli
 
 
 def test_hidden_source_is_withheld_from_another_agency(world, client, hidden_period):
-    other = world.user_with(Role.AGENCY_CES, organization=world.other_agency,
-                            email="b@example.org")
+    other = world.user_with(Role.AGENCY_CES, organization=world.other_agency, email="b@example.org")
     client.force_login(other)
 
     body = client.get(reverse("client_detail", args=[world.own_client.pk])).content.decode()
@@ -244,14 +261,17 @@ def test_letter_behind_a_hidden_source_is_kept_to_the_entering_agency(world, cli
     make_enrollment(world.own_client, world.other_project, entry_date=D(2025, 2, 1))
     owner = world.user_with(Role.AGENCY_CES)
     letter = attach_document(
-        owner, world.own_client, SimpleUploadedFile("b.pdf", b"%PDF-1.4\n%%EOF\n"),
-        "homelessness_verification", "Shelter letter",
+        owner,
+        world.own_client,
+        SimpleUploadedFile("b.pdf", b"%PDF-1.4\n%%EOF\n"),
+        "homelessness_verification",
+        "Shelter letter",
     )
     try:
-        record_period(owner, world.own_client,
-                      **period_values(document=letter, source_hidden=True))
-        other = world.user_with(Role.AGENCY_CES, organization=world.other_agency,
-                                email="b@example.org")
+        record_period(owner, world.own_client, **period_values(document=letter, source_hidden=True))
+        other = world.user_with(
+            Role.AGENCY_CES, organization=world.other_agency, email="b@example.org"
+        )
         admin = world.user_with(Role.HMIS_ADMIN, organization=world.lead_agency)
 
         assert not visible_documents(other).filter(pk=letter.pk).exists()
@@ -273,23 +293,38 @@ def test_status_from_hmis_stays_bed_nights_self_report_and_periods(world):
     person = make_client(dob=D(1970, 1, 1))
     # An entry/exit shelter stay, Jan-Mar 2025 (exit night not counted); 3.917 reported homeless
     # since 1 Dec 2024.
-    stay = make_enrollment(person, world.own_project, entry_date=D(2025, 1, 1),
-                           living_situation=116, date_to_street_essh=D(2024, 12, 1),
-                           disabling_condition=99)
+    stay = make_enrollment(
+        person,
+        world.own_project,
+        entry_date=D(2025, 1, 1),
+        living_situation=116,
+        date_to_street_essh=D(2024, 12, 1),
+        disabling_condition=99,
+    )
     Exit.objects.create(enrollment=stay, client=person, exit_date=D(2025, 4, 1), destination=116)
     # A night-by-night shelter: only the bed nights count (April 1-30, 2025).
     nbn = make_project(world.own_agency, project_type=1, project_name="Night Shelter")
     nightly = make_enrollment(person, nbn, entry_date=D(2025, 4, 1))
     for day in range(30):
-        Services.objects.create(enrollment=nightly, client=person, record_type=200,
-                                type_provided=200, date_provided=D(2025, 4, 1) + dt.timedelta(day))
+        Services.objects.create(
+            enrollment=nightly,
+            client=person,
+            record_type=200,
+            type_provided=200,
+            date_provided=D(2025, 4, 1) + dt.timedelta(day),
+        )
     # A verified period on the street, May-Nov 2025, from an outreach letter.
-    record_period(user, person, **period_values(start_date=D(2025, 5, 1),
-                                                end_date=D(2025, 11, 30)))
+    record_period(user, person, **period_values(start_date=D(2025, 5, 1), end_date=D(2025, 11, 30)))
     # The disability comes from a Disabilities row, indefinite and impairing.
-    Disabilities.objects.create(enrollment=stay, client=person, information_date=D(2025, 1, 1),
-                                disability_type=9, disability_response=1,
-                                indefinite_and_impairs=1, data_collection_stage=1)
+    Disabilities.objects.create(
+        enrollment=stay,
+        client=person,
+        information_date=D(2025, 1, 1),
+        disability_type=9,
+        disability_response=1,
+        indefinite_and_impairs=1,
+        data_collection_stage=1,
+    )
 
     history = load_client_history(user, person, AS_OF)
 
@@ -314,14 +349,16 @@ def test_bed_nights_with_a_gap_of_seven_nights_make_two_occasions(world):
     nbn = make_project(world.own_agency, project_type=1)
     nightly = make_enrollment(person, nbn, entry_date=D(2025, 1, 1), disabling_condition=1)
     for day in [D(2025, 1, 1), D(2025, 1, 2), D(2025, 1, 10), D(2025, 1, 20)]:
-        Services.objects.create(enrollment=nightly, client=person, record_type=200,
-                                type_provided=200, date_provided=day)
+        Services.objects.create(
+            enrollment=nightly, client=person, record_type=200, type_provided=200, date_provided=day
+        )
 
     status = load_client_history(user, person, AS_OF).status
 
     # 2 -> 10: 7 nights without a bed = a break; 10 -> 20: 9 nights = a break.
     assert [(o.first, o.last) for o in status.occasions] == [
-        (D(2025, 1, 1), D(2025, 1, 2)), (D(2025, 1, 10), D(2025, 1, 10)),
+        (D(2025, 1, 1), D(2025, 1, 2)),
+        (D(2025, 1, 10), D(2025, 1, 10)),
         (D(2025, 1, 20), D(2025, 1, 20)),
     ]
     assert status.status == Status.NOT_YET
@@ -331,14 +368,25 @@ def test_short_institutional_period_bridges_two_recorded_periods(world):
     user = world.user_with(Role.AGENCY_CES)
     person = make_client()
     make_enrollment(person, world.own_project, entry_date=D(2025, 11, 1), disabling_condition=1)
-    record_period(user, person, **period_values(start_date=D(2024, 11, 1),
-                                                end_date=D(2025, 4, 30)))
-    record_period(user, person, **period_values(
-        start_date=D(2025, 5, 1), end_date=D(2025, 6, 30),
-        place=HomelessPeriod.Place.INSTITUTION_UNDER_90_DAYS))
-    record_period(user, person, **period_values(
-        start_date=D(2025, 7, 1), end_date=D(2025, 10, 31),
-        place=HomelessPeriod.Place.EMERGENCY_SHELTER))
+    record_period(user, person, **period_values(start_date=D(2024, 11, 1), end_date=D(2025, 4, 30)))
+    record_period(
+        user,
+        person,
+        **period_values(
+            start_date=D(2025, 5, 1),
+            end_date=D(2025, 6, 30),
+            place=HomelessPeriod.Place.INSTITUTION_UNDER_90_DAYS,
+        ),
+    )
+    record_period(
+        user,
+        person,
+        **period_values(
+            start_date=D(2025, 7, 1),
+            end_date=D(2025, 10, 31),
+            place=HomelessPeriod.Place.EMERGENCY_SHELTER,
+        ),
+    )
 
     status = load_client_history(user, person, AS_OF).status
 
@@ -352,9 +400,15 @@ def test_self_certification_over_three_months_is_flagged(world, client):
     # Enrolled in a services-only project: no HMIS shelter nights cover the self-certification.
     person = make_client()
     make_enrollment(person, make_project(world.own_agency, project_type=6))
-    record_period(user, person, **period_values(
-        start_date=TODAY - dt.timedelta(days=200), end_date=None,
-        evidence=HomelessPeriod.Evidence.SELF_CERTIFICATION))
+    record_period(
+        user,
+        person,
+        **period_values(
+            start_date=TODAY - dt.timedelta(days=200),
+            end_date=None,
+            evidence=HomelessPeriod.Evidence.SELF_CERTIFICATION,
+        ),
+    )
     client.force_login(user)
 
     body = client.get(reverse("client_detail", args=[person.pk])).content.decode()
@@ -394,17 +448,29 @@ def test_section_query_count_does_not_grow(world):
     large = make_client()
     for month in range(1, 7):
         enrollment = make_enrollment(large, nbn, entry_date=D(2024, month, 1))
-        Exit.objects.create(enrollment=enrollment, client=large, exit_date=D(2024, month, 20),
-                            destination=116)
+        Exit.objects.create(
+            enrollment=enrollment, client=large, exit_date=D(2024, month, 20), destination=116
+        )
         for day in range(1, 8):
-            Services.objects.create(enrollment=enrollment, client=large, record_type=200,
-                                    type_provided=200, date_provided=D(2024, month, day))
-        record_period(user, large, **period_values(
-            start_date=D(2023, month, 1), end_date=D(2023, month, 10)))
-        Disabilities.objects.create(enrollment=enrollment, client=large,
-                                    information_date=D(2024, month, 1), disability_type=5,
-                                    disability_response=1, indefinite_and_impairs=1,
-                                    data_collection_stage=1)
+            Services.objects.create(
+                enrollment=enrollment,
+                client=large,
+                record_type=200,
+                type_provided=200,
+                date_provided=D(2024, month, day),
+            )
+        record_period(
+            user, large, **period_values(start_date=D(2023, month, 1), end_date=D(2023, month, 10))
+        )
+        Disabilities.objects.create(
+            enrollment=enrollment,
+            client=large,
+            information_date=D(2024, month, 1),
+            disability_type=5,
+            disability_response=1,
+            indefinite_and_impairs=1,
+            data_collection_stage=1,
+        )
     user = type(user).objects.get(pk=user.pk)  # no cached memberships
 
     assert section_queries(user, large) == section_queries(

@@ -43,13 +43,19 @@ def answers(**fields) -> EntryAnswers:
 
 @pytest.mark.parametrize(
     ("disabling", "expected"),
-    [(0, AtStart.NO), (8, AtStart.DOESNT_KNOW_OR_REFUSED), (9, AtStart.DOESNT_KNOW_OR_REFUSED),
-     (99, AtStart.MISSING), (None, AtStart.MISSING)],
+    [
+        (0, AtStart.NO),
+        (8, AtStart.DOESNT_KNOW_OR_REFUSED),
+        (9, AtStart.DOESNT_KNOW_OR_REFUSED),
+        (99, AtStart.MISSING),
+        (None, AtStart.MISSING),
+    ],
 )
 def test_disabling_condition_decides_first(disabling, expected):
     result = chronic_at_project_start(
-        answers(disabling_condition=disabling, living_situation=116,
-                date_to_street_essh=D(2020, 1, 1))
+        answers(
+            disabling_condition=disabling, living_situation=116, date_to_street_essh=D(2020, 1, 1)
+        )
     )
     assert result.value == expected
 
@@ -63,59 +69,86 @@ def test_homeless_situation_with_a_year_on_the_street_is_chronic():
 
 def test_homeless_situation_364_days_then_times_and_months():
     recent = ENTRY - dt.timedelta(days=364)
-    fewer = answers(living_situation=116, date_to_street_essh=recent,
-                    times_homeless_past_three_years=3)
+    fewer = answers(
+        living_situation=116, date_to_street_essh=recent, times_homeless_past_three_years=3
+    )
     assert chronic_at_project_start(fewer).value == AtStart.NO
-    enough = answers(living_situation=116, date_to_street_essh=recent,
-                     times_homeless_past_three_years=4, months_homeless_past_three_years=112)
+    enough = answers(
+        living_situation=116,
+        date_to_street_essh=recent,
+        times_homeless_past_three_years=4,
+        months_homeless_past_three_years=112,
+    )
     assert chronic_at_project_start(enough).value == AtStart.YES
-    short = answers(living_situation=116, date_to_street_essh=recent,
-                    times_homeless_past_three_years=4, months_homeless_past_three_years=111)
+    short = answers(
+        living_situation=116,
+        date_to_street_essh=recent,
+        times_homeless_past_three_years=4,
+        months_homeless_past_three_years=111,
+    )
     assert chronic_at_project_start(short).value == AtStart.NO
 
 
 @pytest.mark.parametrize(
     ("times", "months", "expected"),
-    [(8, None, AtStart.DOESNT_KNOW_OR_REFUSED), (99, None, AtStart.MISSING),
-     (None, None, AtStart.MISSING), (4, 9, AtStart.DOESNT_KNOW_OR_REFUSED),
-     (4, 99, AtStart.MISSING), (4, 113, AtStart.YES)],
+    [
+        (8, None, AtStart.DOESNT_KNOW_OR_REFUSED),
+        (99, None, AtStart.MISSING),
+        (None, None, AtStart.MISSING),
+        (4, 9, AtStart.DOESNT_KNOW_OR_REFUSED),
+        (4, 99, AtStart.MISSING),
+        (4, 113, AtStart.YES),
+    ],
 )
 def test_unknown_times_or_months(times, months, expected):
     result = chronic_at_project_start(
-        answers(living_situation=101, times_homeless_past_three_years=times,
-                months_homeless_past_three_years=months)
+        answers(
+            living_situation=101,
+            times_homeless_past_three_years=times,
+            months_homeless_past_three_years=months,
+        )
     )
     assert result.value == expected
 
 
 def test_shelter_project_uses_the_duration_whatever_the_situation():
     result = chronic_at_project_start(
-        answers(project_type=0, living_situation=335, los_under_threshold=0,
-                date_to_street_essh=D(2023, 1, 1))
+        answers(
+            project_type=0,
+            living_situation=335,
+            los_under_threshold=0,
+            date_to_street_essh=D(2023, 1, 1),
+        )
     )
     assert result.value == AtStart.YES
 
 
 def test_institution_under_90_days_after_the_street_then_the_same_test():
-    base = {"living_situation": 207, "previous_street_essh": 1,
-            "date_to_street_essh": D(2024, 1, 1)}
+    base = {
+        "living_situation": 207,
+        "previous_street_essh": 1,
+        "date_to_street_essh": D(2024, 1, 1),
+    }
     assert chronic_at_project_start(answers(los_under_threshold=1, **base)).value == AtStart.YES
     assert chronic_at_project_start(answers(los_under_threshold=0, **base)).value == AtStart.NO
     not_street = {**base, "previous_street_essh": 0}
     assert (
-        chronic_at_project_start(answers(los_under_threshold=1, **not_street)).value
-        == AtStart.NO
+        chronic_at_project_start(answers(los_under_threshold=1, **not_street)).value == AtStart.NO
     )
 
 
 def test_temporary_or_permanent_situation_under_7_nights():
     base = {"living_situation": 435, "los_under_threshold": 1, "previous_street_essh": 1}
-    assert chronic_at_project_start(
-        answers(date_to_street_essh=D(2024, 1, 1), **base)
-    ).value == AtStart.YES
-    assert chronic_at_project_start(
-        answers(los_under_threshold=0, living_situation=302, date_to_street_essh=D(2024, 1, 1))
-    ).value == AtStart.NO
+    assert (
+        chronic_at_project_start(answers(date_to_street_essh=D(2024, 1, 1), **base)).value
+        == AtStart.YES
+    )
+    assert (
+        chronic_at_project_start(
+            answers(los_under_threshold=0, living_situation=302, date_to_street_essh=D(2024, 1, 1))
+        ).value
+        == AtStart.NO
+    )
 
 
 def test_child_who_is_not_head_of_household():
@@ -123,9 +156,12 @@ def test_child_who_is_not_head_of_household():
     assert chronic_at_project_start(child, age=10, is_head_of_household=False).value == (
         AtStart.NOT_APPLICABLE
     )
-    assert chronic_at_project_start(
-        child, age=10, is_head_of_household=False, household_status=AtStart.YES
-    ).value == AtStart.YES
+    assert (
+        chronic_at_project_start(
+            child, age=10, is_head_of_household=False, household_status=AtStart.YES
+        ).value
+        == AtStart.YES
+    )
     # A 17-year-old head of household is assessed on their own answers.
     assert chronic_at_project_start(child, age=17, is_head_of_household=True).value == AtStart.NO
 
@@ -177,11 +213,11 @@ def test_a_short_stay_may_follow_another_short_stay():
 @settings(max_examples=50)
 @given(st.lists(st.tuples(st.integers(0, 1500), st.integers(0, 120)), max_size=8))
 def test_status_is_independent_of_source_order_and_attribution_adds_up(spans):
-    ranges = [(D(2022, 1, 1) + dt.timedelta(days=s),
-               D(2022, 1, 1) + dt.timedelta(days=s + n)) for s, n in spans]
-    sources = [
-        Source(f"s{i}", f"s{i}", Evidence(1 + i % 4), (r,)) for i, r in enumerate(ranges)
+    ranges = [
+        (D(2022, 1, 1) + dt.timedelta(days=s), D(2022, 1, 1) + dt.timedelta(days=s + n))
+        for s, n in spans
     ]
+    sources = [Source(f"s{i}", f"s{i}", Evidence(1 + i % 4), (r,)) for i, r in enumerate(ranges)]
     as_of = D(2026, 6, 1)
     forward = derive_status(sources, Disability.YES, as_of)
     backward = derive_status(list(reversed(sources)), Disability.YES, as_of)
@@ -260,8 +296,9 @@ def test_occasion_older_than_three_years_does_not_count_toward_the_four():
 
 def test_short_institutional_stay_bridges_and_counts():
     street = homeless(D(2025, 1, 1), D(2025, 5, 31), label="street")
-    jail = Source("jail", "jail", Evidence.THIRD_PARTY, ((D(2025, 6, 1), D(2025, 8, 15)),),
-                  Kind.INSTITUTION)
+    jail = Source(
+        "jail", "jail", Evidence.THIRD_PARTY, ((D(2025, 6, 1), D(2025, 8, 15)),), Kind.INSTITUTION
+    )
     shelter = homeless(D(2025, 8, 16), D(2025, 12, 31), label="shelter")
     result = derive_status([street, jail, shelter], Disability.YES, AS_OF)
     assert len(result.occasions) == 1
@@ -272,8 +309,9 @@ def test_short_institutional_stay_bridges_and_counts():
 
 def test_institutional_stay_of_90_days_breaks():
     street = homeless(D(2024, 10, 1), D(2025, 3, 31), label="street")
-    hospital = Source("h", "h", Evidence.THIRD_PARTY, ((D(2025, 4, 1), D(2025, 6, 29)),),
-                      Kind.INSTITUTION)  # 90 nights
+    hospital = Source(
+        "h", "h", Evidence.THIRD_PARTY, ((D(2025, 4, 1), D(2025, 6, 29)),), Kind.INSTITUTION
+    )  # 90 nights
     shelter = homeless(D(2025, 6, 30), D(2025, 12, 31), label="shelter")
     result = derive_status([street, hospital, shelter], Disability.YES, AS_OF)
     assert len(result.occasions) == 2
@@ -281,8 +319,9 @@ def test_institutional_stay_of_90_days_breaks():
 
 
 def test_institutional_stay_not_entered_from_homelessness_does_not_count():
-    hospital = Source("h", "h", Evidence.THIRD_PARTY, ((D(2025, 4, 1), D(2025, 4, 20)),),
-                      Kind.INSTITUTION)
+    hospital = Source(
+        "h", "h", Evidence.THIRD_PARTY, ((D(2025, 4, 1), D(2025, 4, 20)),), Kind.INSTITUTION
+    )
     result = derive_status([hospital], Disability.YES, AS_OF)
     assert result.occasions == []
     assert result.trace[0].nights == 0

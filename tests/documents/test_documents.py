@@ -177,7 +177,9 @@ def test_enrollment_page_lists_its_documents(world, client):
 
 
 def test_s3_settings_are_private_and_need_a_bucket(tmp_path):
-    entry = storage_settings({"DOCUMENTS_STORAGE": "s3", "DOCUMENTS_S3_BUCKET": "hmis-docs"}, tmp_path)
+    entry = storage_settings(
+        {"DOCUMENTS_STORAGE": "s3", "DOCUMENTS_S3_BUCKET": "hmis-docs"}, tmp_path
+    )
 
     assert entry["BACKEND"] == "storages.backends.s3.S3Storage"
     assert entry["OPTIONS"]["default_acl"] == "private"

@@ -60,7 +60,6 @@ def artifacts_dir() -> Path:
     return ARTIFACTS
 
 
-
 @pytest.fixture
 def screenshot_taker(artifacts_dir):
     """`screenshot_taker("area", numbers)` returns `shot(page, "step")`, which saves

@@ -46,30 +46,49 @@ def ces_pages():
     for project in (ce, psh):
         ProjectCoC.objects.create(project=project, coc_code="KS-507", geocode="209999")
     point = AccessPoint.objects.create(
-        project=ce, name="Coalition phone line", mode=AccessPoint.Mode.REMOTE, coc=coc,
+        project=ce,
+        name="Coalition phone line",
+        mode=AccessPoint.Mode.REMOTE,
+        coc=coc,
         start_date=dt.date(2024, 1, 1),
     )
     ensure_default_tools()
     user = create_user_with_role(
-        "e2e.ces.a11y@example.org", Role.AGENCY_CES, PASSWORD, organization=lead,
-        first_name="Cora", last_name="Wells",
+        "e2e.ces.a11y@example.org",
+        Role.AGENCY_CES,
+        PASSWORD,
+        organization=lead,
+        first_name="Cora",
+        last_name="Wells",
     )
     grant_role(user, make_organization(organization_name="Lead staff"), Role.HMIS_ADMIN)
     DutyAssignment.objects.create(user=user, duty=Duty.CES_REGIONAL_COORDINATOR, region=region)
     sign_agreement(user)
     enrollment = make_enrollment(
-        make_client(first_name="Rosalind", last_name="Everly"), ce,
+        make_client(first_name="Rosalind", last_name="Everly"),
+        ce,
         entry_date=timezone.localdate() - dt.timedelta(days=3),
     )
     entry = assess(
-        user, tool_version=AssessmentTool.objects.get(slug="housing-needs").published_version(),
-        answers=HOUSING_ANSWERS, assessment_date=timezone.localdate(), assessment_type=3,
-        region=region, access_point=point, enrollment=enrollment,
+        user,
+        tool_version=AssessmentTool.objects.get(slug="housing-needs").published_version(),
+        answers=HOUSING_ANSWERS,
+        assessment_date=timezone.localdate(),
+        assessment_type=3,
+        region=region,
+        access_point=point,
+        enrollment=enrollment,
     ).entry
-    second = make_enrollment(make_client(first_name="Milo", last_name="Brandt"), ce,
-                             entry_date=timezone.localdate() - dt.timedelta(days=3))
+    second = make_enrollment(
+        make_client(first_name="Milo", last_name="Brandt"),
+        ce,
+        entry_date=timezone.localdate() - dt.timedelta(days=3),
+    )
     opening = Opening.objects.create(
-        project=psh, region=region, title="PSH one-bedroom", available_on=timezone.localdate(),
+        project=psh,
+        region=region,
+        title="PSH one-bedroom",
+        available_on=timezone.localdate(),
         posted_by=user,
     )
     referral = referrals.refer(user, opening.pk, entry.pk)
@@ -79,8 +98,13 @@ def ces_pages():
     meetings.build_agenda(user, meeting)
     meetings.start_meeting(user, meeting)
     return {
-        "user": user, "region": region, "entry": entry, "second": second,
-        "opening": opening, "referral": referral, "meeting": meeting,
+        "user": user,
+        "region": region,
+        "entry": entry,
+        "second": second,
+        "opening": opening,
+        "referral": referral,
+        "meeting": meeting,
     }
 
 
@@ -104,9 +128,7 @@ PAGES = {
 
 
 @pytest.mark.parametrize("name", list(PAGES))
-def test_ces_page_has_no_serious_axe_violation_and_fits_a_phone(
-    live_server, page, ces_pages, name
-):
+def test_ces_page_has_no_serious_axe_violation_and_fits_a_phone(live_server, page, ces_pages, name):
     sign_in(page, live_server, ces_pages["user"].email)
     path = PAGES[name](ces_pages)
     check_at_every_size(page, name, lambda: page.goto(live_server.url + path))

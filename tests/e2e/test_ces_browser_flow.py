@@ -56,7 +56,10 @@ def ces_world():
     for project in (ce, psh):
         ProjectCoC.objects.create(project=project, coc_code="KS-507", geocode="209999")
     AccessPoint.objects.create(
-        project=ce, name="Coalition phone line", mode=AccessPoint.Mode.REMOTE, coc=coc,
+        project=ce,
+        name="Coalition phone line",
+        mode=AccessPoint.Mode.REMOTE,
+        coc=coc,
         start_date=dt.date(2024, 1, 1),
     )
     vsp_agency = make_organization(organization_name="Safe Harbor", victim_service_provider=1)
@@ -64,7 +67,10 @@ def ces_world():
     # The data migration's agreement is there on a fresh database, not after a flush.
     ParticipationAgreement.objects.get_or_create(
         version="2026.1",
-        defaults={"text": "We take part in Coordinated Entry.", "effective_on": dt.date(2026, 1, 1)},
+        defaults={
+            "text": "We take part in Coordinated Entry.",
+            "effective_on": dt.date(2026, 1, 1),
+        },
     )
 
     def person(email, role, agency, first, last):
@@ -84,11 +90,17 @@ def ces_world():
     for key in ("coordinator", "agency", "vsp"):
         sign_agreement(users[key])
     client = make_client(first_name="Rosalind", last_name="Everly", dob=dt.date(1971, 5, 2))
-    enrollment = make_enrollment(
-        client, ce, entry_date=timezone.localdate() - dt.timedelta(days=5)
-    )
-    return {"region": region, "ce": ce, "psh": psh, "lead": lead, "users": users,
-            "client": client, "enrollment": enrollment, "coc": coc}
+    enrollment = make_enrollment(client, ce, entry_date=timezone.localdate() - dt.timedelta(days=5))
+    return {
+        "region": region,
+        "ce": ce,
+        "psh": psh,
+        "lead": lead,
+        "users": users,
+        "client": client,
+        "enrollment": enrollment,
+        "coc": coc,
+    }
 
 
 def sign_in(page, live_server, email):
@@ -147,9 +159,10 @@ def test_assess_list_refer_accept_move_in_and_export(page, live_server, ces_worl
     shots(page, "assessment")
     page.get_by_role("button", name="Save the assessment").click()
     page.get_by_test_id("entry-status").wait_for()
-    assert "Rank 1 on the Region 94 (North Central) list" in page.get_by_test_id(
-        "entry-status"
-    ).inner_text()
+    assert (
+        "Rank 1 on the Region 94 (North Central) list"
+        in page.get_by_test_id("entry-status").inner_text()
+    )
     trace = page.get_by_test_id("rule-trace").inner_text()
     assert "Assessment score" in trace and str(HOUSING_SCORE) in trace
     shots(page, "household-reasons")
@@ -211,8 +224,11 @@ def test_assess_list_refer_accept_move_in_and_export(page, live_server, ces_worl
 
     buffer = io.BytesIO()
     export_hmis_csv(
-        user=None, output=buffer, projects=[ces_world["ce"], ces_world["psh"]],
-        start=timezone.localdate() - dt.timedelta(days=30), end=timezone.localdate(),
+        user=None,
+        output=buffer,
+        projects=[ces_world["ce"], ces_world["psh"]],
+        start=timezone.localdate() - dt.timedelta(days=30),
+        end=timezone.localdate(),
     )
     archive = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
 
@@ -222,8 +238,9 @@ def test_assess_list_refer_accept_move_in_and_export(page, live_server, ces_worl
     (assessment,) = rows("Assessment.csv")
     assert assessment["AssessmentLevel"] == str(hud.AssessmentLevel.HOUSING_NEEDS_ASSESSMENT)
     assert assessment["PrioritizationStatus"] == "1"
-    results = {r["AssessmentResultType"]: r["AssessmentResult"] for r in rows(
-        "AssessmentResults.csv")}
+    results = {
+        r["AssessmentResultType"]: r["AssessmentResult"] for r in rows("AssessmentResults.csv")
+    }
     assert results["Total score"] == str(HOUSING_SCORE)
     assert len(rows("AssessmentQuestions.csv")) >= 15
     (event,) = rows("Event.csv")

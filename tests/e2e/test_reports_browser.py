@@ -17,7 +17,12 @@ from django.urls import reverse
 from sunflower.accounts.roles import Role
 from sunflower.accounts.testing import create_user_with_role
 
-pytestmark = [pytest.mark.reports, pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.reports,
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("report_results_in_tmp"),
+]
 
 PASSWORD = "Sunflower-e2e-password-2026"
 COC = "KS-507"

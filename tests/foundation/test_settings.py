@@ -13,7 +13,9 @@ pytestmark = [pytest.mark.foundation, pytest.mark.security]
 
 
 def load_settings(**env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"}}
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"}
+    }
     clean.update(env)
     return subprocess.run(  # noqa: S603
         [sys.executable, "-c", "import sunflower.settings as s; print(s.DEBUG, s.ALLOWED_HOSTS)"],

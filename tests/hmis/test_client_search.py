@@ -280,8 +280,17 @@ def test_parse_query():
 
 @pytest.mark.parametrize(
     ("name", "code"),
-    [("Robert", "R163"), ("Rupert", "R163"), ("Ashcraft", "A226"), ("Tymczak", "T522"),
-     ("Pfister", "P236"), ("Smith", "S530"), ("Smyth", "S530"), ("Lee", "L000"), ("", "")],
+    [
+        ("Robert", "R163"),
+        ("Rupert", "R163"),
+        ("Ashcraft", "A226"),
+        ("Tymczak", "T522"),
+        ("Pfister", "P236"),
+        ("Smith", "S530"),
+        ("Smyth", "S530"),
+        ("Lee", "L000"),
+        ("", ""),
+    ],
 )
 def test_soundex_agrees_with_postgresql(name, code):
     assert search.soundex(name) == code

@@ -26,15 +26,17 @@ def clean_client(**fields):
 
 def clean_enrollment(client, project, entry_date=None, **fields):
     return make_enrollment(
-        client, project, entry_date=entry_date or timezone.localdate(),
-        living_situation=HOUSED, **fields,
+        client,
+        project,
+        entry_date=entry_date or timezone.localdate(),
+        living_situation=HOUSED,
+        **fields,
     )
 
 
 def nudges(client, today=None):
     enrollments = with_last_activity(
-        Enrollment.objects.filter(client=client).select_related("project")
-        .prefetch_related("exits")
+        Enrollment.objects.filter(client=client).select_related("project").prefetch_related("exits")
     )
     return nudges_for_client(client, list(enrollments), today or timezone.localdate())
 
@@ -128,7 +130,10 @@ def test_a_recent_service_is_activity(world):
     client = clean_client()
     enrollment = idle_enrollment(client, world.own_project, 120)
     Services.objects.create(
-        enrollment=enrollment, client=client, record_type=200, type_provided=200,
+        enrollment=enrollment,
+        client=client,
+        record_type=200,
+        type_provided=200,
         date_provided=timezone.localdate() - dt.timedelta(days=5),
     )
     Enrollment.objects.filter(pk=enrollment.pk).update(
@@ -170,7 +175,10 @@ def test_page_query_count_does_not_grow_with_enrollments(world, client):
     for days in (120, 200, 300, 400, 500):
         enrollment = idle_enrollment(five, world.own_project, days)
         Services.objects.create(
-            enrollment=enrollment, client=five, record_type=200, type_provided=200,
+            enrollment=enrollment,
+            client=five,
+            record_type=200,
+            type_provided=200,
             date_provided=enrollment.entry_date,
         )
 

@@ -361,7 +361,9 @@ def test_foreign_keys_survive_the_bulk_load(monkeypatch):
                     "AND conrelid::regclass::text LIKE 'hmis_%%' ORDER BY 1, 2"
                 )
                 return cursor.fetchall()
-            cursor.execute("SELECT name FROM sqlite_master WHERE type='table' AND name LIKE 'hmis_%'")
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name LIKE 'hmis_%'"
+            )
             tables = sorted(row[0] for row in cursor.fetchall())
             keys = []
             for table in tables:

@@ -101,7 +101,10 @@ def test_a_rejected_upload_keeps_its_findings_for_the_page(ic, tmp_path):
     assert run.error_count == 1 and run.finding_counts == {"invalid_date": 1}
     finding = run.findings.get()
     assert (finding.file, finding.line, finding.column, finding.value) == (
-        "Enrollment.csv", 2, "EntryDate", "2024-02-31",
+        "Enrollment.csv",
+        2,
+        "EntryDate",
+        "2024-02-31",
     )
     stream = io.StringIO()
     assert findings_as_csv(run, stream) == 1

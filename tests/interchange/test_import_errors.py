@@ -85,7 +85,8 @@ def test_the_source_name_comes_from_the_option_then_source_name_then_source_id(m
 
     assert import_hmis_csv(make(no_name)).source_name == "KS-507"
     assert set(hmis.DataSource.objects.values_list("name", flat=True)) >= {
-        "County HMIS", "KS-507",
+        "County HMIS",
+        "KS-507",
     }
 
 
@@ -177,7 +178,10 @@ def test_a_duplicate_primary_id(make, untouched):
 
     finding = rejected(import_hmis_csv(make(change)), "duplicate_id")
     assert (finding.file, finding.line, finding.column, finding.value) == (
-        "Client.csv", 4, "PersonalID", "C1",
+        "Client.csv",
+        4,
+        "PersonalID",
+        "C1",
     )
 
 
@@ -187,7 +191,10 @@ def test_an_orphan_enrollment(make, untouched):
 
     finding = rejected(import_hmis_csv(make(change)), "missing_parent")
     assert (finding.file, finding.line, finding.column, finding.value) == (
-        "Enrollment.csv", 3, "PersonalID", "C9",
+        "Enrollment.csv",
+        3,
+        "PersonalID",
+        "C9",
     )
     assert finding.expected == "a PersonalID of Client.csv"
     assert "not in Client.csv" in finding.message
@@ -207,7 +214,10 @@ def test_an_orphan_exit(make, untouched):
 
     finding = rejected(import_hmis_csv(make(change)), "missing_parent")
     assert (finding.file, finding.line, finding.column, finding.value) == (
-        "Exit.csv", 2, "EnrollmentID", "EN404",
+        "Exit.csv",
+        2,
+        "EnrollmentID",
+        "EN404",
     )
     assert finding.expected == "a EnrollmentID of Enrollment.csv"
 
@@ -274,7 +284,10 @@ def test_a_bad_date(make, untouched, value):
 
     finding = rejected(import_hmis_csv(make(change)), "invalid_date")
     assert (finding.file, finding.line, finding.column, finding.value) == (
-        "Enrollment.csv", 2, "EntryDate", value,
+        "Enrollment.csv",
+        2,
+        "EntryDate",
+        value,
     )
     assert finding.expected == "a date YYYY-MM-DD; required"
 
@@ -327,7 +340,10 @@ def test_a_non_integer(make, untouched):
 
     finding = rejected(import_hmis_csv(make(change)), "not_an_integer")
     assert (finding.file, finding.line, finding.column, finding.value) == (
-        "Inventory.csv", 2, "BedInventory", "ten",
+        "Inventory.csv",
+        2,
+        "BedInventory",
+        "ten",
     )
     assert finding.expected == "a whole number; required"
 
@@ -357,7 +373,10 @@ def test_an_exit_before_entry(make, untouched):
 
     finding = rejected(import_hmis_csv(make(change)), "exit_before_entry")
     assert (finding.file, finding.line, finding.column, finding.value) == (
-        "Exit.csv", 2, "ExitDate", "2024-01-01",
+        "Exit.csv",
+        2,
+        "ExitDate",
+        "2024-01-01",
     )
     assert finding.expected == "on or after 2024-01-05"
 
@@ -387,7 +406,9 @@ def test_an_end_date_before_its_start(make, untouched):
 
     finding = rejected(import_hmis_csv(make(change)), "end_before_start")
     assert (finding.file, finding.column, finding.value) == (
-        "Project.csv", "OperatingEndDate", "2019-12-31",
+        "Project.csv",
+        "OperatingEndDate",
+        "2019-12-31",
     )
 
 
@@ -427,9 +448,17 @@ def test_warnings_of_the_kits_kinds(make):
     result = import_hmis_csv(make(change))
     assert result.ok, result.message
     assert set(result.findings.by_code()) == {
-        "invalid_ssn", "race_none_with_race", "move_in_non_ph", "date_to_street_after_entry",
-        "enrollment_coc_not_in_project", "household_head_count", "unknown_user",
-        "export_id_mismatch", "cls_outside_enrollment", "missing_text", "client_mismatch",
+        "invalid_ssn",
+        "race_none_with_race",
+        "move_in_non_ph",
+        "date_to_street_after_entry",
+        "enrollment_coc_not_in_project",
+        "household_head_count",
+        "unknown_user",
+        "export_id_mismatch",
+        "cls_outside_enrollment",
+        "missing_text",
+        "client_mismatch",
     }
     assert only(result, "invalid_ssn").value == "*2345"
     enrollment = hmis.Enrollment.all_objects.get(enrollment_id="EN3")

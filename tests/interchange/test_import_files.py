@@ -109,7 +109,9 @@ def test_crlf_line_ends(folder):
 
 def test_quoted_fields_with_commas_quotes_and_newlines_and_their_line_numbers(folder):
     def change(rows):
-        rows["CurrentLivingSituation.csv"][0]["LocationDetails"] = 'Under the "big" bridge,\r\nnorth side'
+        rows["CurrentLivingSituation.csv"][0]["LocationDetails"] = (
+            'Under the "big" bridge,\r\nnorth side'
+        )
         second = dict(rows["CurrentLivingSituation.csv"][0], CurrentLivingSitID="CLS2")
         second["LocationDetails"] = "Camp, east\nof the river"
         rows["CurrentLivingSituation.csv"].append(second)
@@ -120,7 +122,9 @@ def test_quoted_fields_with_commas_quotes_and_newlines_and_their_line_numbers(fo
     finding = first(result, "invalid_date")
     # header 1, CLS1 on lines 2-3, CLS2 on 4-5, CLS3 starts on line 6
     assert (finding.file, finding.line, finding.value) == (
-        "CurrentLivingSituation.csv", 6, "2024-02-30",
+        "CurrentLivingSituation.csv",
+        6,
+        "2024-02-30",
     )
 
     def fine(rows):
@@ -165,7 +169,10 @@ def test_a_nul_byte(folder, untouched):
     path.write_bytes(path.read_bytes().replace(b"Tiny Org", b"Tiny\x00Org"))
     finding = first(import_hmis_csv(path.parent), "nul_byte")
     assert (finding.file, finding.line, finding.column, finding.value) == (
-        "Organization.csv", 2, "OrganizationName", "Tiny\\0Org",
+        "Organization.csv",
+        2,
+        "OrganizationName",
+        "Tiny\\0Org",
     )
 
 
@@ -186,7 +193,8 @@ def test_zip_entries_with_absolute_paths_or_dot_dot_are_refused(folder, ic, tmp_
     result = import_hmis_csv(archive)
     assert result.status == "rejected"
     assert {f.value for f in result.findings.of("unsafe_zip_entry")} == {
-        "../../escape.csv", "/etc/cron.d/x.csv",
+        "../../escape.csv",
+        "/etc/cron.d/x.csv",
     }
 
 

@@ -51,7 +51,12 @@ JUNK = {
     "T": st.sampled_from(["2024-01-02T10:00:00", "2024-01-02 25:00:00", "1/2/2024 10:00", "x"]),
     "M": st.sampled_from(["12.345", "$5", "1,000.00", "ten", "1e3", "--1"]),
 }
-EXPECTED = {"I": "not_an_integer", "D": "invalid_date", "T": "invalid_datetime", "M": "invalid_money"}
+EXPECTED = {
+    "I": "not_an_integer",
+    "D": "invalid_date",
+    "T": "invalid_datetime",
+    "M": "invalid_money",
+}
 
 
 class Export:
@@ -113,8 +118,16 @@ def broken_exports(draw, base_rows):
     export = Export(base_rows)
     kind = draw(
         st.sampled_from(
-            ["truncate", "wrong_type", "invalid_code", "drop_parent", "mixed_encoding",
-             "nul_byte", "duplicate_id", "too_long"]
+            [
+                "truncate",
+                "wrong_type",
+                "invalid_code",
+                "drop_parent",
+                "mixed_encoding",
+                "nul_byte",
+                "duplicate_id",
+                "too_long",
+            ]
         )
     )
     if kind == "truncate":
@@ -151,7 +164,9 @@ def broken_exports(draw, base_rows):
         header_end = data.index(b"\n") + 1
         first = draw(st.integers(header_end, len(data)))
         second = draw(st.integers(first, len(data)))
-        export.raw[name] = data[:first] + "Á".encode() + data[first:second] + b"\xf1" + data[second:]
+        export.raw[name] = (
+            data[:first] + "Á".encode() + data[first:second] + b"\xf1" + data[second:]
+        )
         return export, "undecodable"
     if kind == "nul_byte":
         name = draw(st.sampled_from(export.non_empty()))
@@ -165,7 +180,9 @@ def broken_exports(draw, base_rows):
         row = draw(st.sampled_from(export.rows(name)))
         export.files[name].append(list(row))
         return export, "duplicate_id"
-    name, column, max_length = draw(st.sampled_from([t for t in TEXT if len(export.files[t[0]]) > 1]))
+    name, column, max_length = draw(
+        st.sampled_from([t for t in TEXT if len(export.files[t[0]]) > 1])
+    )
     row = draw(st.sampled_from(export.rows(name)))
     row[export.index(name, column)] = "x" * draw(st.integers(max_length + 1, max_length + 30))
     return export, "string_too_long"
@@ -208,9 +225,7 @@ def test_each_defect_gets_its_specific_error_and_nothing_is_written(ic, workdir,
 
 @FUZZ
 @given(data=st.data())
-def test_random_corruption_never_crashes_nor_writes_part_of_an_export(
-    ic, workdir, base_rows, data
-):
+def test_random_corruption_never_crashes_nor_writes_part_of_an_export(ic, workdir, base_rows, data):
     export = Export(base_rows)
     name = data.draw(st.sampled_from(list(HUD_FILES)))
     content = bytearray(export.encoded(name))

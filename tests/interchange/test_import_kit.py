@@ -80,8 +80,12 @@ def test_spot_checks(kit):
     assert client.ssn == "836742063"
     assert client.sex == 1 and client.black_af_american == 1 and client.race_none is None
     # Local time (TIME_ZONE) as Django reads a naive datetime.
-    assert client.date_created == dt.datetime(2015, 1, 6, 10, 19, 36, tzinfo=timezone.get_default_timezone())
-    assert client.date_updated == dt.datetime(2015, 9, 30, 17, 18, 23, tzinfo=timezone.get_default_timezone())
+    assert client.date_created == dt.datetime(
+        2015, 1, 6, 10, 19, 36, tzinfo=timezone.get_default_timezone()
+    )
+    assert client.date_updated == dt.datetime(
+        2015, 9, 30, 17, 18, 23, tzinfo=timezone.get_default_timezone()
+    )
     assert client.user.user_id == "28"
     assert client.export.export_id == "MERGED-ID"
 
@@ -123,7 +127,9 @@ def test_spot_checks(kit):
     assert hmis.Assessment.all_objects.filter(data_source=ds, assessment_location="").count() == 8
     export = hmis.Export.objects.get(data_source=ds)
     assert (export.export_id, export.source_name, export.csv_version) == (
-        "MERGED-ID", "I COUNT Network", "2026 v1.0",
+        "MERGED-ID",
+        "I COUNT Network",
+        "2026 v1.0",
     )
 
 
@@ -139,7 +145,9 @@ def test_the_run_is_recorded_with_its_findings(kit, ic):
     assert run.counts["Client.csv"] == {"read": 514, "inserted": 514, "updated": 0, "unchanged": 0}
     assert run.started_at and run.finished_at and run.finished_at >= run.started_at
     assert run.findings.count() == sum(KIT_WARNINGS.values())
-    ssn = ImportFinding.objects.get(run=run, code="invalid_ssn", line__isnull=False, value__endswith="5182")
+    ssn = ImportFinding.objects.get(
+        run=run, code="invalid_ssn", line__isnull=False, value__endswith="5182"
+    )
     assert ssn.value == "****5182"  # PersonalID 706394's SSN 92415182, masked
     assert not ImportFinding.objects.filter(run=run, value__contains="92415182").exists()
 
@@ -163,7 +171,11 @@ def test_the_kit_zipped_in_a_subfolder_imports_the_same(kit, ic, tmp_path):
     def clients(ds):
         return sorted(
             (
-                {k: v for k, v in row.items() if k not in ("id", "data_source_id", "user_id", "export_id")}
+                {
+                    k: v
+                    for k, v in row.items()
+                    if k not in ("id", "data_source_id", "user_id", "export_id")
+                }
                 for row in hmis.Client.all_objects.filter(data_source=ds).values()
             ),
             key=lambda row: row["personal_id"],
@@ -208,7 +220,9 @@ def test_a_newer_export_updates_exactly_what_changed(kit, ic, kit_copy):
             assert len(differing) == 1
             old, new = differing[0]
             assert new["personal_id"] == "528656" and new["first_name"] == "Browne"
-            assert new["date_updated"] == dt.datetime(2023, 1, 15, 9, 30, tzinfo=timezone.get_default_timezone())
+            assert new["date_updated"] == dt.datetime(
+                2023, 1, 15, 9, 30, tzinfo=timezone.get_default_timezone()
+            )
             assert {k for k in new if new[k] != old[k]} == {"first_name", "date_updated"}
         elif model_name == "Enrollment":
             assert len(differing) == 1
@@ -219,6 +233,8 @@ def test_a_newer_export_updates_exactly_what_changed(kit, ic, kit_copy):
             assert len(differing) == 1
         else:
             assert not differing, model_name
-    enrollment = hmis.Enrollment.all_objects.get(data_source=kit.data_source, enrollment_id="849668")
+    enrollment = hmis.Enrollment.all_objects.get(
+        data_source=kit.data_source, enrollment_id="849668"
+    )
     assert enrollment.is_deleted
     assert not hmis.Enrollment.objects.filter(pk=enrollment.pk).exists()

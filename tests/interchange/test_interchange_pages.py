@@ -61,9 +61,10 @@ def test_uploading_the_kit_imports_it_and_shows_the_result(
     assert run.status == ImportRun.Status.SUCCEEDED, run.message
     assert run.requested_by == admin
     assert run.error_count == 0 and run.warning_count > 0
-    assert hmis.Client.objects.filter(data_source__name="Data Lab kit").count() == sum(
-        1 for _ in (KIT / "Client.csv").open()
-    ) - 1
+    assert (
+        hmis.Client.objects.filter(data_source__name="Data Lab kit").count()
+        == sum(1 for _ in (KIT / "Client.csv").open()) - 1
+    )
     page = client.get(reverse("interchange:import_detail", args=[run.pk]))
     assert page.status_code == 200
     assert b'data-status="succeeded"' in page.content
@@ -131,8 +132,12 @@ def test_agency_user_exports_own_projects_and_downloads_it(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("interchange:exports"),
-            {"start": "2025-01-01", "end": "2025-12-31", "projects": [world.own_project.pk],
-             "directive": "2"},
+            {
+                "start": "2025-01-01",
+                "end": "2025-12-31",
+                "projects": [world.own_project.pk],
+                "directive": "2",
+            },
         )
 
     run = ExportRun.objects.get()
@@ -159,8 +164,12 @@ def test_export_of_a_project_outside_the_scope_is_refused(world, client):
     client.force_login(world.user_with(Role.AGENCY_CES))
     response = client.post(
         reverse("interchange:exports"),
-        {"start": "2025-01-01", "end": "2025-12-31", "projects": [world.other_project.pk],
-         "directive": "2"},
+        {
+            "start": "2025-01-01",
+            "end": "2025-12-31",
+            "projects": [world.other_project.pk],
+            "directive": "2",
+        },
     )
     assert response.status_code == 200  # the form refuses a choice it does not offer
     assert not ExportRun.objects.exists()

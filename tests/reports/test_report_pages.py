@@ -58,8 +58,8 @@ def report_world(db):
 
 
 @pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+def _results_in_tmp(report_results_in_tmp):
+    """Every test here keeps its runs' results in a temporary folder."""
 
 
 def run_apr(client, django_capture_on_commit_callbacks, project, report="apr"):
@@ -337,15 +337,17 @@ def test_a_failed_run_says_why_and_deleting_a_run_removes_its_files(
     client, report_world, django_capture_on_commit_callbacks, monkeypatch
 ):
     from sunflower.reports.engine import registry
-    from sunflower.reports.results import run_folder
+    from sunflower.reports.results import results_storage, stored_name
 
     client.force_login(report_world["users"]["agency"])
     run = run_apr(client, django_capture_on_commit_callbacks, report_world["projects"]["own"])
-    folder = run_folder(run.pk)
-    assert (folder / "tables" / "Q5a.csv").exists()
-    assert (folder / "members" / "Q5a.parquet").exists()
+    storage = results_storage()
+    assert storage.exists(stored_name(run.pk, "tables", "Q5a.csv"))
+    assert storage.exists(stored_name(run.pk, "members", "Q5a.parquet"))
+    pk = run.pk
     run.delete()
-    assert not folder.exists()
+    assert not storage.exists(stored_name(pk, "tables.json"))
+    assert not storage.exists(str(pk))
 
     def broken(*args, **kwargs):
         raise ValueError("a question failed")
