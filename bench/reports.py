@@ -44,8 +44,8 @@ def main() -> int:
     parser.add_argument(
         "--clients",
         type=int,
-        default=110000,
-        help="demo clients to generate (110,000 give about 100,000 enrollments active in the year)",
+        default=66000,
+        help="demo clients to generate (66,000 give about 100,000 enrollments; 110,000 give 100,000 active in the year)",
     )
     parser.add_argument("--today", default="2026-01-15", help="end of the generated data")
     parser.add_argument("--keep", help="database name to keep (reused when it has data)")
