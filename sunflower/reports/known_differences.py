@@ -63,6 +63,43 @@ _Q4A_WHY = (
 )
 
 
+_BED_NIGHT_SPEC = (
+    'HMIS Reporting Glossary, "Bed-Night and Length of Stay in Residence", Method 2 (project '
+    'type 1): "[bed-night date] must be: >= [project start date] and < [project exit date] or '
+    "[project exit date] is null ... Note that while the [project exit date] is used for "
+    'determining active clients, it shouldn\'t be counted as a bed-night." "Length of Stay in '
+    'Project": "( [project type] = 1 ) | Method 2". APR/CAPER FY2026 programming specifications, '
+    "Q22a1/Q22a2: \"Refer to the HMIS Reporting Glossary for determining a client's length of "
+    'stay." Q22d: "Using length of stay as calculated for Q22a".'
+)
+_BED_NIGHT_WHY = (
+    "HUD's code counts a bed night dated on the exit date in the night-by-night shelter's "
+    "length of participation; leavers with such a night are one night shorter here."
+)
+_Q22E_SPEC = (
+    'APR/CAPER FY2026 programming specifications, Q22e, 2c: "Only propagate the head of '
+    "household's data to children with the same [project start date] as the head of household. "
+    'Children who enter after the HoH would be counted on row 14 (data not collected)." 7: '
+    '"Report the totals of all active clients on line 15. Line 15 should be the sum of lines '
+    '12, 13, and 14."'
+)
+_Q22E_WHY = (
+    "HUD's code leaves children who entered after the head of household out of Q22e "
+    "altogether; here they are in Data not collected and the Total."
+)
+_Q22G_SPEC = (
+    'APR/CAPER FY2026 programming specifications, Q22g, 9: "In row 3, report clients who were '
+    "active in a PH/PSH/RRH project but either have not moved into housing or did so after the "
+    '[report end date]." (5: clients missing [Approximate date this episode started] are '
+    '"excluded from this question entirely".)'
+)
+_Q22G_WHY = (
+    "HUD's code drops every client not yet moved in, so its row 3 is always 0; here the PSH/RRH "
+    "clients not yet housed who have a start of homelessness are counted."
+)
+_Q22A2_BANDS = ["8 to 14 days", "15 to 21 days", "22 to 30 days", "31 to 60 days"]
+
+
 def _cells(report, slug, question, row, columns, spec, why):
     return [KnownDifference(report, slug, question, row, column, spec, why) for column in columns]
 
@@ -117,6 +154,60 @@ KNOWN_DIFFERENCES: list[KnownDifference] = [
         _Q6B_SPEC,
         _Q6B_WHY,
     ),
+    # Night-by-night length of participation: no bed night on the exit date.
+    *[
+        difference
+        for band in _Q22A2_BANDS
+        for difference in _cells(
+            "caper",
+            "es-nbn-esg",
+            "Q22a2",
+            band,
+            ["Total", "Leavers"],
+            _BED_NIGHT_SPEC,
+            _BED_NIGHT_WHY,
+        )
+    ],
+    *[
+        difference
+        for band, columns in (
+            ("8 to 14 days", ["Total", "With Children And Adults"]),
+            ("15 to 21 days", ["Total", "Without Children", "With Children And Adults"]),
+            ("22 to 30 days", ["Total", "Without Children"]),
+            ("31 to 60 days", ["Total", "Without Children"]),
+        )
+        for difference in _cells(
+            "caper", "es-nbn-esg", "Q22d", band, columns, _BED_NIGHT_SPEC, _BED_NIGHT_WHY
+        )
+    ],
+    # Q22e: children who joined after the head of household are Data not collected.
+    *[
+        difference
+        for report, slug in (("apr", "th-coc"), ("caper", "es-nbn-esg"))
+        for row in ("Data Not Collected", "Total")
+        for difference in _cells(
+            report, slug, "Q22e", row, ["Total", "With Children And Adults"], _Q22E_SPEC, _Q22E_WHY
+        )
+    ],
+    # Q22g row 3: PSH/RRH clients not yet moved in.
+    *[
+        difference
+        for report, slug, columns in (
+            ("apr", "psh-coc-i", ["Black, African American, or African", "White"]),
+            ("apr", "rrh-coc-ii", ["White"]),
+            ("apr", "rrh-coc-i__rrh-coc-ii", ["White"]),
+            ("caper", "rrh-esg-i", ["White"]),
+        )
+        for difference in _cells(
+            report,
+            slug,
+            "Q22g",
+            "Persons Not Yet Moved Into Housing",
+            columns,
+            _Q22G_SPEC,
+            _Q22G_WHY,
+        )
+    ],
 ]
 
 

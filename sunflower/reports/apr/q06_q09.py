@@ -372,8 +372,8 @@ def q6c(ctx: ReportContext) -> Table:
     dq = ctx.served_dq
     counts = _dq_counts(ctx)
     # Start and exit: the income questions' records (engine.income). Annual assessment:
-    # the latest stage-5 record within 30 days of the anniversary, also one dated after the
-    # report end (unlike the income questions, which read only what is known by then).
+    # the latest stage-5 record within 30 days of the anniversary and not after the report
+    # end, the income questions' rule (engine.annual, Glossary "Annual Assessment" 6 and 8).
     due = dq.select("EnrollmentID", "HouseholdID").join(
         annual_assessment_due(ctx), on="HouseholdID", how="inner"
     )
@@ -388,7 +388,7 @@ def q6c(ctx: ReportContext) -> Table:
             *[flag for flag, _, _ in INCOME_SOURCES],
         )
     )
-    annual = latest_in_window(due, annual_records)
+    annual = latest_in_window(due, annual_records, ctx.params.end)
     columns = ["PersonalID", "EnrollmentID", "HouseholdID", "Destination"]
     frame = (
         dq.select(*columns, "adult_or_hoh", "leaver", "stayer")

@@ -74,11 +74,14 @@ def _condition_table(name: str, clients: pl.DataFrame, records: pl.DataFrame) ->
 def _condition_count_table(name: str, clients: pl.DataFrame, records: pl.DataFrame) -> Table:
     """Qx2: clients by number of conditions ("both alcohol and drug use" counts as two).
     With none, the row follows the Disabling Condition (3.08) of the enrollment: No -> None,
-    Yes -> Unknown, 8/9 -> DK/PNTA, missing -> Data Not Collected."""
+    Yes -> Unknown, 8/9 -> DK/PNTA, missing -> Data Not Collected.
+
+    Every Yes record of the collection point counts, also two records of one condition
+    (the specifications count "affirmative responses ... recorded at the relevant data
+    collection stage" and say nothing of duplicates; HUD's reference code sums records)."""
     counts = (
         records.filter(pl.col("condition").is_not_null())
         .select("EnrollmentID", "condition")
-        .unique()
         .group_by("EnrollmentID")
         .agg(
             condition_count=pl.when(pl.col("condition") == BOTH_SUBSTANCES)
@@ -246,18 +249,24 @@ LIVING_SITUATION_GROUPS: list[tuple[str, list[tuple[str, list[int]]]]] = [
         "Other",
         [
             (DK_PNTA, [8, 9]),
-            # 99, a blank, or a code that is not a prior living situation.
+            # 99 or a blank.
             (NOT_COLLECTED_LOWER, [99]),
         ],
     ),
 ]
 
 
+LISTED_LIVING_SITUATIONS = [
+    code for _, rows in LIVING_SITUATION_GROUPS for _, codes in rows for code in codes
+]
+
+
 def _prior_living_situation() -> pl.Expr:
-    """3.917.1 with any value outside the response list read as Data not collected (99)."""
-    listed = [code for _, rows in LIVING_SITUATION_GROUPS for _, codes in rows for code in codes]
-    situation = pl.col("LivingSituation")
-    return pl.when(situation.is_in(listed)).then(situation).otherwise(pl.lit(99))
+    """3.917.1 with a blank read as Data not collected (99). A code outside the response
+    list is null: the client is in no row, not even the Total (the specifications are
+    silent; HUD's reference code drops them, its Total being the sum of the subtotals)."""
+    situation = pl.col("LivingSituation").fill_null(99)
+    return pl.when(situation.is_in(LISTED_LIVING_SITUATIONS)).then(situation)
 
 
 def living_situation_table(name: str, frame: pl.DataFrame) -> Table:
@@ -275,7 +284,7 @@ def living_situation_table(name: str, frame: pl.DataFrame) -> Table:
             rows.append((label, situation.is_in(codes)))
             group_codes += codes
         rows.append((f"{group} Subtotal", situation.is_in(group_codes)))
-    rows.append(("Total", pl.lit(True)))
+    rows.append(("Total", situation.is_not_null()))
     frame = frame.with_columns(prior_living_situation=_prior_living_situation())
     return count_grid(name, frame, rows, HOUSEHOLD_COLUMNS)
 

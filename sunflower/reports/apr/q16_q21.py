@@ -26,6 +26,7 @@ from sunflower.reports.engine.income import (
     NO_INCOME,
     STAGES,
     START,
+    benefits_at,
     has_income_information,
     income_at,
     with_total_income,
@@ -342,9 +343,11 @@ def q19b(ctx: ReportContext) -> Table:
 
 # --- Q20a / Q20b ------------------------------------------------------------------------
 def _benefit_frame(ctx: ReportContext, people: pl.DataFrame, stage: str) -> pl.DataFrame:
-    """The stage's records for ``people``. Every leaver's exit record counts, and the
-    annual column uses the same annual-assessment rule as income."""
-    return income_at(ctx, stage).filter(
+    """The stage's records for ``people`` (``engine.income.benefits_at``: at exit only the
+    heads of household who left and the members who left with them; at the annual
+    assessment, the other stayers of a head with an annual assessment by their latest
+    record)."""
+    return benefits_at(ctx, stage).filter(
         pl.col("EnrollmentID").is_in(people["EnrollmentID"].implode())
     )
 

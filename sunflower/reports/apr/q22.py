@@ -134,10 +134,14 @@ def time_prior_to_housing(ctx: ReportContext) -> pl.DataFrame:
     def build() -> pl.DataFrame:
         frame = with_time_prior_to_housing(ctx, ctx.served)
         housed = pl.col("housing_date").is_not_null()
+        joined_later = pl.col("joined_after_hoh")
         return frame.filter(pl.col("in_time_prior_to_housing")).with_columns(
             housed=housed,
             band=band_of(pl.col("days_prior_to_housing"), TWO_YEAR_BANDS),
-            data_not_collected=housed & pl.col("days_prior_to_housing").is_null(),
+            # Q22e 2c: a child who entered after the head of household is "data not
+            # collected"; 6: so is a missing or later start of homelessness.
+            data_not_collected=joined_later | (housed & pl.col("days_prior_to_housing").is_null()),
+            not_yet_housed=~housed & ~joined_later,
         )
 
     return ctx.memo("time_prior_to_housing", build)
@@ -150,7 +154,7 @@ def q22e(ctx: ReportContext) -> Table:
     rows = [
         *band_rows("band", TWO_YEAR_BANDS),
         ("Total (persons moved into housing)", pl.col("band").is_not_null()),
-        ("Not yet moved into housing", ~pl.col("housed")),
+        ("Not yet moved into housing", pl.col("not_yet_housed")),
         (NOT_COLLECTED, pl.col("data_not_collected")),
         ("Total", pl.lit(True)),
     ]
@@ -161,11 +165,17 @@ def q22e(ctx: ReportContext) -> Table:
 def q22g(ctx: ReportContext) -> Table:
     """Length of time prior to housing (3.917) by race and ethnicity.
 
-    As in HUD's reference output, only clients with a number of days prior to housing are
-    counted: Q22e's "Data Not Collected" clients are left out, and so are the clients not
-    yet housed, whose days are unknown too (so HUD's second row is always 0)."""
+    Specifications, Q22g: children who entered after the head of household (2c) and clients
+    whose start of homelessness is missing or after their housing (5) are "excluded from
+    this question entirely"; row 3 (9) reports "clients who were active in a PH/PSH/RRH
+    project but either have not moved into housing or did so after the [report end date]"
+    (those with a start of homelessness; HUD's reference code leaves them out)."""
     frame = time_prior_to_housing(ctx).with_columns(race_tabulation=race_tabulation())
-    frame = frame.filter(pl.col("days_prior_to_housing").is_not_null())
+    frame = frame.filter(
+        ~pl.col("joined_after_hoh")
+        & pl.col("homeless_since").is_not_null()
+        & (~pl.col("housed") | pl.col("days_prior_to_housing").is_not_null())
+    )
     rows = [
         ("Persons Moved Into Housing", pl.col("housed")),
         ("Persons Not Yet Moved Into Housing", ~pl.col("housed")),

@@ -110,10 +110,13 @@ INCOME_INFORMATION_ROW = "Youth with Income Information at Start and Annual Asse
 @question("Q27a", "apr")
 def q27a(ctx: ReportContext) -> Table:
     """Age of youth, by household type. Youth are 12 or over, so the unknown-age rows can
-    only be 0; Total counts every youth (HUD shows no 12-year-old row)."""
+    only be 0. The specifications' first row is "12-17" ("Add Youth filter to Q11 for
+    programming. Adjust age ranges as shown above."), so 12-year-olds count in it; HUD's
+    tables print it "13-17", the label kept here."""
     youth = ctx.served.filter(YOUTH)
     rows = [
-        *[(band, pl.col("detailed_age_group") == band) for band in ("13-17", "18-24")],
+        ("13-17", pl.col("age").is_between(12, 17)),
+        ("18-24", pl.col("detailed_age_group") == "18-24"),
         (DK_PNTA, pl.col("age_group") == AGE_DK_PNTA),
         (NOT_COLLECTED, pl.col("age_group") == AGE_NOT_COLLECTED),
         ("Total", pl.lit(True)),
@@ -348,8 +351,9 @@ def q27m(ctx: ReportContext) -> Table:
             attend == 2,
         ),
         (DK_PNTA_SPACED, attend == 9),
-        # CurrentSchoolAttend is required on every record: blank is not collected.
-        (NOT_COLLECTED_LOWER, (attend == 99) | attend.is_null()),
+        # Only 99 (the specifications' "C3 = 99"); a blank is in no row but in the Total,
+        # as in HUD's reference code.
+        (NOT_COLLECTED_LOWER, attend == 99),
         ("For those not enrolled \u2013 most recent education status", not_a_row),
         ("K12: Graduated from high school", recent == 0),
         ("K12: Obtained GED", recent == 1),

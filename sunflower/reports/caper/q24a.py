@@ -37,9 +37,10 @@ ASSESSMENT_ROWS: list[tuple[tuple[int, ...], tuple[int, ...] | None, str]] = [
 
 
 def _assessment_row(assessments: tuple[int, ...], subsidies: tuple[int, ...] | None) -> pl.Expr:
-    # A missing assessment is "Data not collected", as for every HMIS element.
-    assessment = pl.col("HousingAssessment").fill_null(99)
-    condition = assessment.is_in(list(assessments))
+    # A blank assessment is in no row and not in the Total: the specifications only list
+    # 99 for "Data not collected" and HUD's reference code drops blanks.
+    assessment = pl.col("HousingAssessment")
+    condition = assessment.is_in(list(assessments)).fill_null(False)
     if subsidies is not None:
         condition = condition & pl.col("SubsidyInformation").is_in(list(subsidies))
     return condition

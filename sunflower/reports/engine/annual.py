@@ -5,7 +5,11 @@ data-quality question Q6c and the income, benefit and insurance questions (Q16�
   household's project start most recently reached by the report end (none while the
   household has not been in the project a year: no annual assessment is required).
 * ``latest_in_window``: per enrollment, the latest record (DataCollectionStage 5) dated
-  within 30 days of its ``annual_due``.
+  within 30 days of its ``annual_due`` and not after the report end (Glossary, "Annual
+  Assessment", 6: "dated on or between: a. 30 days prior to the [anniversary date] ... b.
+  and the lesser of (30 days after the [anniversary date], [report end date])" and 8:
+  "Exclude any data with an [information date] > [report end date]"). Every question that
+  reads the annual assessment (Q6c, Q16–Q21, Q27) uses this one rule.
 """
 
 from __future__ import annotations
@@ -45,17 +49,13 @@ def annual_assessment_due(ctx: ReportContext) -> pl.DataFrame:
     return ctx.memo("annual_due", build, shared=True)
 
 
-def latest_in_window(
-    due: pl.DataFrame, records: pl.DataFrame, known_by: date | None = None
-) -> pl.DataFrame:
+def latest_in_window(due: pl.DataFrame, records: pl.DataFrame, report_end: date) -> pl.DataFrame:
     """One row per EnrollmentID of ``due`` (EnrollmentID, annual_due) that has an annual
     assessment record: the latest of ``records`` (EnrollmentID, InformationDate, …; stage 5
-    only) within 30 days of ``annual_due``, and when ``known_by`` is given, dated on or
-    before it. Ties on the date go to the earlier row of ``records``."""
+    only) within 30 days of ``annual_due`` and dated on or before ``report_end``. Ties on
+    the date go to the earlier row of ``records``."""
     distance = (pl.col("InformationDate") - pl.col("annual_due")).dt.total_days()
-    in_window = distance.abs() <= ANNUAL_WINDOW_DAYS
-    if known_by is not None:
-        in_window = in_window & (pl.col("InformationDate") <= known_by)
+    in_window = (distance.abs() <= ANNUAL_WINDOW_DAYS) & (pl.col("InformationDate") <= report_end)
     return (
         due.select("EnrollmentID", "annual_due")
         .filter(pl.col("annual_due").is_not_null())

@@ -1,16 +1,29 @@
-"""Chronically homeless at project start (HUD HMIS Glossary / APR programming specs,
-"Chronic homelessness at project start").
+"""Chronically homeless at project start (HMIS Reporting Glossary, "Chronic Homelessness
+Status": "Disabling Condition", "CH at Project Start" and its flowchart, "CH at Project
+Start Because of Other Household Members").
 
-A person's own status comes from 3.08 Disabling Condition (or a 4.05–4.10 disability of long
-duration recorded at entry) and 3.917 Prior Living Situation: time on the street / in
-shelter since ``DateToStreetESSH`` of a year or more, or four or more occasions totalling
-twelve or more months in three years. For residential projects other than ES, SH and SO the
-prior-living-situation gate applies first (institutional and other stays count only when
-under the threshold and preceded by literal homelessness).
+A person's own status, row by row of the Glossary's flowchart:
 
-Household rule: among members who entered on the household's first entry date, if anyone is
-chronic, all are; a child takes the adults' / HoH's "No"; an adult or HoH whose status is
-unknown takes the HoH's.
+* row 1: 3.08 Disabling Condition, or a 4.05–4.10 record of project start (stage 1) that
+  counts as a disabling condition (Glossary, "Disabling Condition": 4.06 / 4.08 Yes, or
+  4.05 / 4.07 / 4.09 Yes and 4.10 alcohol, drug or both, with Dependent Field A "Yes",
+  i.e. IndefiniteAndImpairs = 1). Otherwise 3.08 No / 8, 9 / 99 or blank stop as No /
+  DK/PNTA / missing.
+* rows 3–6: project types 0, 1, 4 and 8 go straight to the length of homelessness;
+  rows 9–26: other project types by 3.917.1 (blank: missing; 100–199 straight on; any
+  other value through 3.917.2A, then 3.917.2C, where 0 is No and a blank missing).
+* length of homelessness: 3.917.3 "<= [project start date] - 365 days" is Yes; else 3.917.4
+  (4+: go on; 1–3: No; 8/9: DK/PNTA; 99/blank: missing), then 3.917.5 (12+ months: Yes;
+  1–11: No; 8/9: DK/PNTA; 99/blank: missing).
+
+Household rule, among the members present on the household's first entry date: if anyone
+is chronic, all are; "In cases where the head of household as well as all other adult
+household members have an indeterminate CH status (don't know, prefers not to answer,
+missing), any child household members should carry the same CH status as the head of
+household." Adults and heads of household keep their own status ("All adults and heads of
+household have a CH status at project start using their own data"). Where the Glossary is
+silent, as HUD's reference code: a child of a household whose best adult status is No is
+No, and a member of unknown age is treated as the children are.
 """
 
 from __future__ import annotations
@@ -40,11 +53,20 @@ def _yes_no(expr_yes, expr_no, dk) -> pl.Expr:
 
 def individual_status(enrollments: pl.DataFrame, disabilities: pl.DataFrame) -> pl.DataFrame:
     """EnrollmentID -> own chronic status at entry."""
+    kind, response = pl.col("DisabilityType"), pl.col("DisabilityResponse")
     long_duration = (
         disabilities.filter(
             (pl.col("DataCollectionStage") == 1)
-            & (pl.col("DisabilityResponse") != 0)
-            & (pl.col("DisabilityType").is_in([6, 8]) | (pl.col("IndefiniteAndImpairs") == 1))
+            & (
+                (kind.is_in([6, 8]) & (response == 1))
+                | (
+                    (pl.col("IndefiniteAndImpairs") == 1)
+                    & (
+                        (kind.is_in([5, 7, 9]) & (response == 1))
+                        | ((kind == 10) & response.is_in([1, 2, 3]))
+                    )
+                )
+            )
         )
         .select("EnrollmentID")
         .unique()
@@ -69,8 +91,8 @@ def individual_status(enrollments: pl.DataFrame, disabilities: pl.DataFrame) -> 
     )
     start = pl.col("DateToStreetESSH")
     entry = pl.col("EntryDate")
-    # A full year between the start of homelessness and entry.
-    year_prior = start.is_not_null() & (start.dt.offset_by("1y") <= entry)
+    # Glossary flowchart rows 4, 10, 17, 24: "<= [project start date] (3.10) - 365 days".
+    year_prior = start.is_not_null() & (start <= entry - pl.duration(days=365))
     four_times = _yes_no(
         pl.col("TimesHomelessPastThreeYears") == 4,
         pl.col("TimesHomelessPastThreeYears").is_in([1, 2, 3]),
@@ -137,7 +159,11 @@ def chronic_at_entry(ctx, served: pl.DataFrame) -> pl.DataFrame:
         .then(1)
         .when((pl.col("adult_rank") == 2) & (pl.col("age_group") == "child"))
         .then(2)
-        .when(pl.col("adult_rank").is_in([3, 4]) & pl.col("hoh_rank").is_not_null())
+        .when(
+            pl.col("adult_rank").is_in([3, 4])
+            & pl.col("hoh_rank").is_not_null()
+            & ~adult_or_hoh.fill_null(False)
+        )
         .then(pl.col("hoh_rank"))
         .otherwise(pl.col("rank"))
     )

@@ -87,7 +87,12 @@ def destination_class() -> pl.Expr:
     """P / X / N for the destination of the enrollment's project type.
 
     Street outreach has its own column in HUD's classification; every other project type
-    (HP read as PSH, as HUD's reference code does) shares the other column."""
+    (HP read as PSH, as HUD's reference code does) shares the other column, which is
+    Appendix A's "HP & PH (all)" column. Project types Appendix A has no column for (7
+    Other, 11 Day Shelter, 14 Coordinated Entry) take that column too (Appendix A:
+    "Undefined project types should use the "HP & PH (all)" column when determining
+    positive exit destinations"; HUD's reference code counts them neither positive nor
+    excluded)."""
     outreach = {d.code: d.class_street_outreach for d in destinations()}
     others = {d.code: d.class_other_projects for d in destinations()}
     code = destination_code()

@@ -3,8 +3,15 @@
 A condition is present when the record's response is Yes (1); substance use (4.10) splits by
 its response into alcohol (1), drug (2) or both (3). ``condition_records`` names each
 record's condition (null when it shows none); the collection points are project start (stage 1), exit (stage 3) and,
-for stayers, the latest assessment: every record of the latest date, on or before the
-report end, among the project start, update and annual assessment records (stages 1, 2, 5).
+for stayers, the latest assessment: the latest date, on or before the report end, of a
+project start, update or annual assessment record (stages 1, 2, 5) that carries an answer
+(No or Yes; 1, 2 or 3 for substance use), and every record of that date, whatever its stage.
+
+The specifications leave the latest assessment open (Q13c1: "the record from their latest
+data available, regardless of [data collection stage], where the [information date] <=
+[report end date]"; Q13c2: "([data collection stage] = 5, 2 or 1)"), so this is HUD's
+reference code's rule: its table of disability records keeps the answered ones only (8, 9
+and 99 are left out) before it takes the latest date.
 """
 
 from __future__ import annotations
@@ -84,8 +91,14 @@ def condition_records(ctx) -> pl.DataFrame:
             },
             orient="row",
         )
-        assessment = pl.col("DataCollectionStage").is_in(LATEST_ASSESSMENT_STAGES) & (
-            pl.col("InformationDate") <= ctx.params.end
+        response = pl.col("DisabilityResponse")
+        answered = response.is_in([0, 1]) | (
+            (pl.col("DisabilityType") == SUBSTANCE_USE) & response.is_in([2, 3])
+        )
+        assessment = (
+            pl.col("DataCollectionStage").is_in(LATEST_ASSESSMENT_STAGES)
+            & (pl.col("InformationDate") <= ctx.params.end)
+            & answered
         )
         latest = (
             records.filter(assessment)
@@ -96,9 +109,9 @@ def condition_records(ctx) -> pl.DataFrame:
             records.join(names, on=["DisabilityType", "DisabilityResponse"], how="left")
             .join(latest, on="EnrollmentID", how="left")
             .with_columns(
-                at_latest_assessment=(
-                    assessment & (pl.col("InformationDate") == pl.col("latest_date"))
-                ).fill_null(False)
+                at_latest_assessment=(pl.col("InformationDate") == pl.col("latest_date")).fill_null(
+                    False
+                )
             )
             .drop("latest_date")
         )

@@ -13,7 +13,9 @@ computed once per report context, so every question shares them):
   known by the report end.
 * ``income_at_exit``: leavers; the DataCollectionStage 3 record dated on the exit date.
 
-``with_total_income`` adds the monthly cash income the questions classify.
+``benefits_at`` is the non-cash benefit questions' (Q20a / Q20b) own selection of the
+annual and exit records (see its docstring). ``with_total_income`` adds the monthly cash
+income the questions classify.
 """
 
 from __future__ import annotations
@@ -217,8 +219,7 @@ def income_at_annual_assessment(ctx: ReportContext) -> pl.DataFrame:
             .filter(pl.col("stayer"))
             .join(annual_assessment_due(ctx), on="HouseholdID", how="left")
         )
-        # Known by the report end.
-        records = latest_in_window(stayers, _records(ctx, ANNUAL_STAGE), known_by=ctx.params.end)
+        records = latest_in_window(stayers, _records(ctx, ANNUAL_STAGE), ctx.params.end)
         return stayers.join(records, on="EnrollmentID", how="left")
 
     return ctx.memo(f"income_{ANNUAL}", build)
@@ -230,6 +231,74 @@ def income_at(ctx: ReportContext, stage: str) -> pl.DataFrame:
         ANNUAL: income_at_annual_assessment,
         EXIT: income_at_exit,
     }[stage](ctx)
+
+
+def _latest_record_any_stage(ctx: ReportContext) -> pl.DataFrame:
+    """EnrollmentID -> its IncomeBenefits record with the latest InformationDate, of any
+    collection stage (ties: the first in the file, as HUD's reference code's sort keeps)."""
+    return ctx.memo(
+        "income_latest_any_stage",
+        lambda: (
+            ctx.frames["IncomeBenefits"]
+            .select("EnrollmentID", *_RECORD_COLUMNS)
+            .sort("InformationDate", descending=True, nulls_last=True, maintain_order=True)
+            .unique("EnrollmentID", keep="first", maintain_order=True)
+        ),
+        shared=True,
+    )
+
+
+def benefits_at(ctx: ReportContext, stage: str) -> pl.DataFrame:
+    """The records Q20a / Q20b read, one row per client of the stage's universe.
+
+    APR/CAPER programming specifications, Q20a (Q20b: "Use the same logic for client and
+    record selection as Q20a"):
+
+    * annual (3d, 3e): "If the head of household has the required annual assessment record,
+      allow other household members who are also stayers to be included in the universe
+      according to their most recent data even if it is not annual assessment data and
+      regardless of their length of stay." Those members take their latest record of any
+      stage (the specification sets no date limit; HUD's reference code none either);
+      everyone else keeps the annual-assessment rule of ``income_at_annual_assessment``.
+    * exit (4f): "report only heads of households who left plus other adult household
+      members who left at the same time as the head of household": leavers whose exit date
+      is a head of household's exit date in the same household.
+    """
+
+    def build_annual() -> pl.DataFrame:
+        frame = income_at_annual_assessment(ctx)
+        hoh_assessed = frame.filter(pl.col("is_hoh") & pl.col("IncomeBenefitsID").is_not_null())[
+            "HouseholdID"
+        ].implode()
+        members = pl.col("HouseholdID").is_in(hoh_assessed) & ~pl.col("is_hoh")
+        kept = frame.filter(~members)
+        latest = (
+            frame.filter(members)
+            .select(*[c for c in frame.columns if c not in _RECORD_COLUMNS])
+            .join(_latest_record_any_stage(ctx), on="EnrollmentID", how="left")
+        )
+        return pl.concat([kept, latest.select(frame.columns)], how="vertical_relaxed")
+
+    def build_exit() -> pl.DataFrame:
+        heads_exits = (
+            ctx.enrollments.filter(
+                (pl.col("RelationshipToHoH") == 1) & pl.col("ExitDate").is_not_null()
+            )
+            .select("HouseholdID", hoh_exit=pl.col("ExitDate"))
+            .unique()
+        )
+        return income_at_exit(ctx).join(
+            heads_exits,
+            left_on=["HouseholdID", "ExitDate"],
+            right_on=["HouseholdID", "hoh_exit"],
+            how="semi",
+        )
+
+    if stage == ANNUAL:
+        return ctx.memo("benefits_annual", build_annual)
+    if stage == EXIT:
+        return ctx.memo("benefits_exit", build_exit)
+    return income_at_start(ctx)
 
 
 def _amount(flag: str, amount: str) -> pl.Expr:

@@ -92,7 +92,7 @@ def band_table(
 def bed_nights(
     ctx: ReportContext,
     stays: pl.DataFrame,
-    night_of_exit: bool = True,
+    night_of_exit: bool = False,
     from_report_start: bool = False,
 ) -> pl.DataFrame:
     """(EnrollmentID, DateProvided), distinct: the bed nights of the enrollments of
@@ -101,8 +101,11 @@ def bed_nights(
 
     A bed night is a 4.14 Bed Night service (Services RecordType 200, TypeProvided 200)
     dated on or after the project start and on or before the report end, and not after the
-    exit. ``night_of_exit``: a night on the exit date counts (HUD's reference output counts
-    it in the length of stay; the stay-based questions end the stay the night before).
+    exit. A night dated on the exit date is not a bed night (Glossary, "Bed-Night and Length
+    of Stay in Residence", Method 2: "< [project exit date] ... Note that while the [project
+    exit date] is used for determining active clients, it shouldn't be counted as a
+    bed-night"); ``night_of_exit`` counts it anyway (HUD's reference code does, in Q22's
+    length of stay; no question uses it now).
     ``from_report_start``: only nights in the report period.
     """
     services = ctx.frames["Services"].filter(
@@ -208,13 +211,15 @@ def with_time_prior_to_housing(ctx: ReportContext, frame: pl.DataFrame) -> pl.Da
     start; the head of household's for a child who entered with the head) and
     ``days_prior_to_housing`` (null when either date is missing or out of order).
 
-    ``in_time_prior_to_housing`` marks the clients the questions count: a child who joined
-    the household after the head's project start has no 3.917 history of their own to
-    report and is left out (as in HUD's reference output)."""
+    ``in_time_prior_to_housing`` marks the clients of the project types the questions count;
+    ``joined_after_hoh`` a child who started after the head of household, to whom the head's
+    3.917 is not propagated (specifications, Q22e 2c: "Children who enter after the HoH would
+    be counted on row 14 (data not collected)"; Q22g 2c: "Children who enter after the HoH
+    are excluded from this question entirely")."""
     frame = with_housing_move_in(ctx, frame)
     child = (pl.col("age") < 18).fill_null(False)
     joined_later = child & (pl.col("EntryDate") != pl.col("hoh_entry_date")).fill_null(False)
-    in_scope = pl.col("ProjectType").is_in(TIME_PRIOR_TO_HOUSING_PROJECTS) & ~joined_later
+    in_scope = pl.col("ProjectType").is_in(TIME_PRIOR_TO_HOUSING_PROJECTS)
     housing_date = (
         pl.when(pl.col("ProjectType").is_in(PERMANENT_HOUSING))
         .then(pl.col("housed_on"))
@@ -232,6 +237,7 @@ def with_time_prior_to_housing(ctx: ReportContext, frame: pl.DataFrame) -> pl.Da
     )
     frame = frame.with_columns(
         in_time_prior_to_housing=in_scope.fill_null(False),
+        joined_after_hoh=joined_later,
         housing_date=pl.when(in_scope).then(housing_date),
         homeless_since=pl.when(in_scope).then(homeless_since),
     )
