@@ -13,7 +13,7 @@ import datetime as dt
 import polars as pl
 
 from sunflower.reports.engine import HOUSEHOLD_COLUMNS, ReportContext, Table, count_grid, question
-from sunflower.reports.engine.annual import ANNUAL_STAGE, annual_assessment_due, latest_in_window
+from sunflower.reports.engine.annual import ANNUAL_STAGE, latest_in_window, with_annual_due
 from sunflower.reports.engine.demographics import no_race_selected
 from sunflower.reports.engine.disabilities import report_disabilities
 from sunflower.reports.engine.income import EXIT, INCOME_SOURCES, START, income_at
@@ -374,9 +374,7 @@ def q6c(ctx: ReportContext) -> Table:
     # Start and exit: the income questions' records (engine.income). Annual assessment:
     # the latest stage-5 record within 30 days of the anniversary and not after the report
     # end, the income questions' rule (engine.annual, Glossary "Annual Assessment" 6 and 8).
-    due = dq.select("EnrollmentID", "HouseholdID").join(
-        annual_assessment_due(ctx), on="HouseholdID", how="inner"
-    )
+    due = with_annual_due(ctx, dq.select("EnrollmentID", "HouseholdID", "EntryDate"))
     annual_records = (
         ctx.frames["IncomeBenefits"]
         .filter(pl.col("DataCollectionStage") == ANNUAL_STAGE)
@@ -391,8 +389,7 @@ def q6c(ctx: ReportContext) -> Table:
     annual = latest_in_window(due, annual_records, ctx.params.end)
     columns = ["PersonalID", "EnrollmentID", "HouseholdID", "Destination"]
     frame = (
-        dq.select(*columns, "adult_or_hoh", "leaver", "stayer")
-        .join(annual_assessment_due(ctx), on="HouseholdID", how="left")
+        with_annual_due(ctx, dq.select(*columns, "EntryDate", "adult_or_hoh", "leaver", "stayer"))
         .join(_income_answers(income_at(ctx, START), "start"), on="EnrollmentID", how="left")
         .join(_income_answers(income_at(ctx, EXIT), "exit"), on="EnrollmentID", how="left")
         .join(_income_answers(annual, "annual"), on="EnrollmentID", how="left")

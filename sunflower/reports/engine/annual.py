@@ -4,6 +4,8 @@ data-quality question Q6c and the income, benefit and insurance questions (Q16â€
 * ``annual_assessment_due``: per household, ``annual_due``, the anniversary of the head of
   household's project start most recently reached by the report end (none while the
   household has not been in the project a year: no annual assessment is required).
+* ``with_annual_due``: per household member, the household's ``annual_due``, or none for a
+  member who joined after that anniversary.
 * ``latest_in_window``: per enrollment, the latest record (DataCollectionStage 5) dated
   within 30 days of its ``annual_due`` and not after the report end (Glossary, "Annual
   Assessment", 6: "dated on or between: a. 30 days prior to the [anniversary date] ... b.
@@ -47,6 +49,18 @@ def annual_assessment_due(ctx: ReportContext) -> pl.DataFrame:
         )
 
     return ctx.memo("annual_due", build, shared=True)
+
+
+def with_annual_due(ctx: ReportContext, members: pl.DataFrame) -> pl.DataFrame:
+    """``members`` (HouseholdID, EntryDate, ...) with ``annual_due``: the household's, except
+    for a member who joined after that anniversary (Glossary, "Annual Assessment", 7: "If the
+    household member's [project start date] is > [anniversary date] (i.e., the person entered
+    the household after the annual assessment may have been collected), that person is not
+    yet required to have an annual assessment")."""
+    due = pl.col("annual_due")
+    return members.join(annual_assessment_due(ctx), on="HouseholdID", how="left").with_columns(
+        annual_due=pl.when(pl.col("EntryDate") <= due).then(due)
+    )
 
 
 def latest_in_window(due: pl.DataFrame, records: pl.DataFrame, report_end: date) -> pl.DataFrame:

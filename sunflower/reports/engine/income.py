@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from .annual import ANNUAL_STAGE, annual_assessment_due, latest_in_window
+from .annual import ANNUAL_STAGE, latest_in_window, with_annual_due
 from .labels import DK_PNTA, NOT_COLLECTED
 from .universe import ReportContext
 
@@ -214,11 +214,7 @@ def income_at_annual_assessment(ctx: ReportContext) -> pl.DataFrame:
     30 days of it (all record columns null when none is due or none was recorded)."""
 
     def build() -> pl.DataFrame:
-        stayers = (
-            _clients(ctx)
-            .filter(pl.col("stayer"))
-            .join(annual_assessment_due(ctx), on="HouseholdID", how="left")
-        )
+        stayers = with_annual_due(ctx, _clients(ctx).filter(pl.col("stayer")))
         records = latest_in_window(stayers, _records(ctx, ANNUAL_STAGE), ctx.params.end)
         return stayers.join(records, on="EnrollmentID", how="left")
 
