@@ -359,3 +359,28 @@ def test_a_failed_run_says_why_and_deleting_a_run_removes_its_files(
     page = client.get(reverse("reports:run", args=[run.pk])).content.decode()
     assert "a question failed" in page
     assert client.get(reverse("reports:download_zip", args=[run.pk])).status_code == 404
+
+
+def test_an_administrator_deletes_an_old_run_in_the_admin(
+    client, report_world, django_capture_on_commit_callbacks
+):
+    from sunflower.reports.models import ReportRun
+    from sunflower.reports.results import results_storage, stored_name
+
+    client.force_login(report_world["users"]["agency"])
+    run = run_apr(client, django_capture_on_commit_callbacks, report_world["projects"]["own"])
+    # The HMIS administrator, with Django admin rights (as the CES admin tests give them).
+    admin_user = report_world["users"]["admin"]
+    admin_user.is_staff = admin_user.is_superuser = True
+    admin_user.save()
+    client.force_login(admin_user)
+    listing = client.get(reverse("admin:reports_reportrun_changelist"))
+    assert listing.status_code == 200
+    assert client.get(reverse("admin:reports_reportrun_add")).status_code == 403
+    pk = run.pk
+    response = client.post(
+        reverse("admin:reports_reportrun_delete", args=[pk]), {"post": "yes"}, follow=True
+    )
+    assert response.status_code == 200
+    assert not ReportRun.objects.filter(pk=pk).exists()
+    assert not results_storage().exists(stored_name(pk, "tables.json"))
