@@ -137,7 +137,13 @@ def _q5a_rows(ctx: ReportContext, frame: pl.DataFrame) -> list[tuple[str, pl.Exp
     adult, hoh = pl.col("is_adult"), pl.col("is_hoh")
     unknown_age = pl.col("age_group").is_in([AGE_DK_PNTA, AGE_NOT_COLLECTED])
     long_stay = pl.col("stayer") & (pl.col("days_in_project") >= 365) & (adult | hoh)
-    long_households = frame.filter(long_stay & hoh)["HouseholdID"].implode()
+    long_households = (
+        frame.lazy()
+        .filter(long_stay & hoh)
+        .select("HouseholdID")
+        .collect()["HouseholdID"]
+        .implode()
+    )
     return [
         ("Total number of persons served", pl.lit(True)),
         ("Number of adults age 18 or over", adult),

@@ -33,11 +33,17 @@ PSH, RRH = 3, 13
 
 
 def _dq_counts(ctx: ReportContext) -> dict[str, int]:
-    """The Q5a DQ-column counts that Q6 rates divide by."""
+    """The Q5a DQ-column counts that Q6 rates divide by (once per context)."""
+    return ctx.memo("dq_counts", lambda: _count_dq(ctx))
+
+
+def _count_dq(ctx: ReportContext) -> dict[str, int]:
     dq = ctx.served_dq
     adult, hoh = pl.col("is_adult"), pl.col("is_hoh")
     long_stay = pl.col("stayer") & (pl.col("days_in_project") >= 365) & (adult | hoh)
-    long_households = dq.filter(long_stay & hoh)["HouseholdID"].implode()
+    long_households = (
+        dq.lazy().filter(long_stay & hoh).select("HouseholdID").collect()["HouseholdID"].implode()
+    )
     counts = dq.select(
         total=pl.len(),
         adults=adult.sum(),
@@ -173,8 +179,13 @@ def q6a(ctx: ReportContext) -> Table:
             ),
         ),
     ]
-    # The flags once: the table and the overall score both read them.
-    flagged = dq.with_columns([flag.alias(label) for label, flag in elements])
+    # The flags once: the table and the overall score both read them. Computed lazily so
+    # that polars evaluates the SSN's shared pieces (lower case, area, group, serial) once.
+    flagged = (
+        dq.lazy()
+        .select("PersonalID", "EnrollmentID", *[flag.alias(label) for label, flag in elements])
+        .collect()
+    )
     table = _flag_table(
         "Q6a",
         flagged,
@@ -214,8 +225,10 @@ def _overlapping_enrollments(ctx: ReportContext, frame: pl.DataFrame) -> pl.Seri
         .join(
             ctx.frames["Exit"].select("EnrollmentID", pl.col("ExitDate").alias("earlier_exit")),
             on="EnrollmentID",
-            how="left",
+            how="inner",
         )
+        # Only an earlier stay with an exit can contain a later start.
+        .filter(pl.col("earlier_exit").is_not_null())
         .drop("EnrollmentID")
     )
     return (
@@ -229,16 +242,23 @@ def _overlapping_enrollments(ctx: ReportContext, frame: pl.DataFrame) -> pl.Seri
     )
 
 
-def _conflicting_disability(ctx: ReportContext) -> pl.Series:
-    """EnrollmentIDs whose latest 4.05–4.10 records show a disability of long duration (so a
-    3.08 Disabling Condition of "No" conflicts with them)."""
+def _conflicting_disability(ctx: ReportContext, enrollment_ids: pl.Series) -> pl.Series:
+    """The enrollments of ``enrollment_ids`` whose latest 4.05–4.10 records show a
+    disability of long duration (so a 3.08 Disabling Condition of "No" conflicts with
+    them)."""
     response, kind = pl.col("DisabilityResponse"), pl.col("DisabilityType")
     date = pl.col("InformationDate")
     long_duration = ((response == 1) | ((kind == 10) & response.is_in([2, 3]))) & (
         kind.is_in([6, 8]) | (kind.is_in([5, 7, 9, 10]) & (pl.col("IndefiniteAndImpairs") == 1))
     )
+    records = report_disabilities(ctx)
+    # Only an enrollment with a record of long duration can conflict: its latest date is
+    # looked for among its own records only, not among every enrollment's.
+    candidates = records.filter(
+        long_duration & pl.col("EnrollmentID").is_in(enrollment_ids.implode())
+    )["EnrollmentID"]
     return (
-        report_disabilities(ctx)
+        records.filter(pl.col("EnrollmentID").is_in(candidates.implode()))
         .filter((date == date.max().over("EnrollmentID")) & long_duration)["EnrollmentID"]
         .unique()
     )
@@ -280,6 +300,9 @@ def q6b(ctx: ReportContext) -> Table:
         .get_column("coc_valid")
     )
     dq = dq.with_columns(coc_valid=coc_valid)
+    # 3.08 No conflicting with a disability of long duration (only a "No" can conflict).
+    said_no = dq.select("EnrollmentID", "DisablingCondition").filter(disabling == 0)
+    conflicting = _conflicting_disability(ctx, said_no["EnrollmentID"]).implode()
     elements = [
         (
             "Veteran Status 3 07",
@@ -322,8 +345,7 @@ def q6b(ctx: ReportContext) -> Table:
             _flag(
                 dk=disabling.is_in(DK_PNTA),
                 missing=(disabling == 99) | disabling.is_null(),
-                issue=(disabling == 0)
-                & pl.col("EnrollmentID").is_in(_conflicting_disability(ctx).implode()),
+                issue=(disabling == 0) & pl.col("EnrollmentID").is_in(conflicting),
             ),
             counts["total"],
         ),
@@ -374,9 +396,13 @@ def q6c(ctx: ReportContext) -> Table:
     # Start and exit: the income questions' records (engine.income). Annual assessment:
     # the latest stage-5 record within 30 days of the anniversary and not after the report
     # end, the income questions' rule (engine.annual, Glossary "Annual Assessment" 6 and 8).
-    due = with_annual_due(ctx, dq.select("EnrollmentID", "HouseholdID", "EntryDate"))
+    columns = ["PersonalID", "EnrollmentID", "HouseholdID", "Destination"]
+    clients = with_annual_due(
+        ctx, dq.select(*columns, "EntryDate", "adult_or_hoh", "leaver", "stayer")
+    )
     annual_records = (
         ctx.frames["IncomeBenefits"]
+        .lazy()  # filters only the selected columns
         .filter(pl.col("DataCollectionStage") == ANNUAL_STAGE)
         .select(
             "EnrollmentID",
@@ -385,12 +411,11 @@ def q6c(ctx: ReportContext) -> Table:
             "IncomeFromAnySource",
             *[flag for flag, _, _ in INCOME_SOURCES],
         )
+        .collect()
     )
-    annual = latest_in_window(due, annual_records, ctx.params.end)
-    columns = ["PersonalID", "EnrollmentID", "HouseholdID", "Destination"]
+    annual = latest_in_window(clients, annual_records, ctx.params.end)
     frame = (
-        with_annual_due(ctx, dq.select(*columns, "EntryDate", "adult_or_hoh", "leaver", "stayer"))
-        .join(_income_answers(income_at(ctx, START), "start"), on="EnrollmentID", how="left")
+        clients.join(_income_answers(income_at(ctx, START), "start"), on="EnrollmentID", how="left")
         .join(_income_answers(income_at(ctx, EXIT), "exit"), on="EnrollmentID", how="left")
         .join(_income_answers(annual, "annual"), on="EnrollmentID", how="left")
     )
@@ -485,12 +510,16 @@ def q6d(ctx: ReportContext) -> Table:
         history_due & (times.is_null() | times.is_in([8, 9, 99])),
         history_due & (months.is_null() | months.is_in([8, 9, 99])),
     ]
-    frame = ctx.served_dq.filter(
-        (pl.col("EntryDate") >= Q6D_FIRST_ENTRY)
-        & pl.col("adult_or_hoh")
-        & project_type.is_in([t for _, types in Q6D_GROUPS for t in types])
-    ).with_columns(
-        [c.fill_null(False).alias(f"_check{i}") for i, c in enumerate(checks)],
+    frame = (
+        ctx.served_dq.lazy()
+        .filter(
+            (pl.col("EntryDate") >= Q6D_FIRST_ENTRY)
+            & pl.col("adult_or_hoh")
+            & project_type.is_in([t for _, types in Q6D_GROUPS for t in types])
+        )
+        .with_columns(
+            [c.fill_null(False).alias(f"_check{i}") for i, c in enumerate(checks)],
+        )
     )
     any_check = pl.any_horizontal([pl.col(f"_check{i}") for i in range(len(checks))])
     table = Table("Q6d", Q6D_COLUMNS, [label for label, _ in Q6D_GROUPS] + ["Total"])
@@ -540,7 +569,10 @@ def q6e(ctx: ReportContext) -> Table:
     """Data quality: timeliness, days from project start / exit to the record's creation."""
     start, end = ctx.params.start, ctx.params.end
     entry, exit_date = pl.col("EntryDate"), pl.col("ExitDate")
-    frame = ctx.served_dq.with_columns(
+    # Only who and the two bands: the rows are filtered a dozen times below.
+    frame = ctx.served_dq.select(
+        "PersonalID",
+        "EnrollmentID",
         start_band=pl.when(entry.is_between(start, end)).then(
             _timeliness_band((pl.col("DateCreated").dt.date() - entry).dt.total_days())
         ),
@@ -592,9 +624,15 @@ def q6f(ctx: ReportContext) -> Table:
     end = ctx.params.end
     cutoff = end - dt.timedelta(days=90)
     project_type = pl.col("ProjectType")
-    long_stayers = ctx.served_dq.filter(pl.col("stayer") & (pl.col("EntryDate") < cutoff))
+    long_stayers = (
+        ctx.served_dq.lazy()
+        .filter(pl.col("stayer") & (pl.col("EntryDate") < cutoff))
+        .select("PersonalID", "EnrollmentID", "ProjectID", "ProjectType", "adult_or_hoh")
+        .collect()
+    )
     latest_contact = (
         ctx.frames["CurrentLivingSituation"]
+        .select("EnrollmentID", "InformationDate")
         .filter(pl.col("InformationDate") <= end)
         .group_by("EnrollmentID")
         .agg(latest=pl.col("InformationDate").max())
@@ -698,20 +736,29 @@ _PIT_COLUMNS = [
 ]
 
 
+def _pit_enrollments(ctx: ReportContext) -> pl.DataFrame:
+    """The report's enrollments (``_PIT_COLUMNS``) with their client's household type, the
+    column the point-in-time tables split by (once per context, for Q7b and Q8b)."""
+
+    def build() -> pl.DataFrame:
+        household_type = ctx.served.select("PersonalID", "household_type")
+        return ctx.enrollments.select(_PIT_COLUMNS).join(
+            household_type, on="PersonalID", how="left"
+        )
+
+    return ctx.memo("pit_enrollments", build)
+
+
 def _pit_table(ctx: ReportContext, name: str, households: bool) -> Table:
-    household_type = ctx.served.select("PersonalID", "household_type")
-    enrollments = ctx.memo("pit_enrollments", lambda: ctx.enrollments.select(_PIT_COLUMNS))
+    enrollments = _pit_enrollments(ctx)
+    heads = enrollments.filter(pl.col("RelationshipToHoH") == 1) if households else None
     table = Table(name, [label for label, _ in HOUSEHOLD_COLUMNS], [m for _, m in PIT_MONTHS])
     members = []
     for r, (label, day) in enumerate(pit_dates(ctx.params.start, ctx.params.end)):
-        active = _active_on(ctx, enrollments, day) if day else enrollments.clear()
+        people = _active_on(ctx, enrollments, day) if day else enrollments.clear()
         if households:
             # A household is present when any member is; it is counted by its head.
-            active = enrollments.filter(
-                pl.col("HouseholdID").is_in(active["HouseholdID"].implode())
-                & (pl.col("RelationshipToHoH") == 1)
-            )
-        people = active.join(household_type, on="PersonalID", how="left")
+            people = heads.filter(pl.col("HouseholdID").is_in(people["HouseholdID"].implode()))
         grid = count_grid(name, people, [(label, pl.lit(True))], HOUSEHOLD_COLUMNS)
         table.values[r] = grid.values[0]
         if grid.members is not None:
@@ -772,8 +819,11 @@ def _contacts(ctx: ReportContext) -> pl.DataFrame:
 
 def _build_contacts(ctx: ReportContext) -> pl.DataFrame:
     end = ctx.params.end
-    served = ctx.served.filter(pl.col("ProjectType").is_in([ES_NBN, STREET_OUTREACH])).select(
-        "EnrollmentID", "EntryDate", "ExitDate", "DateOfEngagement"
+    served = (
+        ctx.served.lazy()
+        .filter(pl.col("ProjectType").is_in([ES_NBN, STREET_OUTREACH]))
+        .select("EnrollmentID", "EntryDate", "ExitDate", "DateOfEngagement")
+        .collect()
     )
     engagement = pl.col("DateOfEngagement")
     recorded = (
@@ -845,8 +895,16 @@ def _contact_table(name: str, clients: pl.DataFrame, contacts: pl.DataFrame) -> 
 
 
 def _q9_clients(ctx: ReportContext) -> pl.DataFrame:
-    return ctx.served.filter(
-        pl.col("ProjectType").is_in([ES_NBN, STREET_OUTREACH]) & pl.col("adult_or_hoh")
+    """Adults and heads of household in outreach / NbN: who they are and when engaged (Q9a
+    and Q9b; once per context)."""
+    return ctx.memo(
+        "q9_clients",
+        lambda: (
+            ctx.served.lazy()
+            .filter(pl.col("ProjectType").is_in([ES_NBN, STREET_OUTREACH]) & pl.col("adult_or_hoh"))
+            .select("PersonalID", "EnrollmentID", "DateOfEngagement")
+            .collect()
+        ),
     )
 
 

@@ -27,8 +27,9 @@ from sunflower.reports.engine.universe import AGE_BANDS, AGE_DK_PNTA, AGE_NOT_CO
 APR_AND_CAPER = ("apr", "caper")
 
 
-def _adults_and_heads(frame: pl.DataFrame) -> pl.DataFrame:
-    return frame.filter(pl.col("is_adult") | pl.col("is_hoh"))
+def _adults_and_heads(frame: pl.DataFrame) -> pl.LazyFrame:
+    """Lazy: only the columns a question reads are filtered."""
+    return frame.lazy().filter(pl.col("is_adult") | pl.col("is_hoh"))
 
 
 # --- Q11 ------------------------------------------------------------------------------------
@@ -50,17 +51,43 @@ def q11(ctx: ReportContext) -> Table:
 @question("Q12", *APR_AND_CAPER)
 def q12(ctx: ReportContext) -> Table:
     """Race and ethnicity (combined): everyone served."""
-    frame = ctx.served.with_columns(race_row=race_and_ethnicity())
+    # Lazy, so that polars reads each race field's flag once for the row's name and count.
+    frame = ctx.served.lazy().with_columns(race_row=race_and_ethnicity())
     rows = [(label, pl.col("race_row") == label) for label in race_and_ethnicity_labels()]
     rows.append(("Total", pl.lit(True)))
     return count_grid("Q12", frame, rows, HOUSEHOLD_COLUMNS)
 
 
 # --- Q13 ------------------------------------------------------------------------------------
-def _condition_records(ctx: ReportContext, clients: pl.DataFrame, point: str) -> pl.DataFrame:
-    """The Disabilities records of the clients' enrollments at one collection point."""
-    records = conditions_at(condition_records(ctx), point)
-    return records.join(clients.select("EnrollmentID"), on="EnrollmentID", how="semi")
+# The columns of a client the condition tables read (HUD's split household columns).
+_CONDITION_CLIENT_COLUMNS = [
+    "PersonalID",
+    "EnrollmentID",
+    "household_type",
+    "age_group",
+    "DisablingCondition",
+]
+
+
+def _condition_clients(ctx: ReportContext, point: str) -> pl.DataFrame:
+    """Who each collection point counts: everyone at start, leavers at exit, stayers at the
+    latest assessment (once per context: Qx1 and Qx2 count the same clients)."""
+    who = {"start": pl.lit(True), "exit": pl.col("leaver"), "latest": pl.col("stayer")}[point]
+    return ctx.memo(
+        f"condition_clients_{point}",
+        lambda: ctx.served.lazy().filter(who).select(_CONDITION_CLIENT_COLUMNS).collect(),
+    )
+
+
+def _condition_records(ctx: ReportContext, point: str) -> pl.DataFrame:
+    """The Disabilities records of the point's clients' enrollments at that point."""
+
+    def build() -> pl.DataFrame:
+        records = conditions_at(condition_records(ctx), point)
+        clients = _condition_clients(ctx, point).select("EnrollmentID")
+        return records.join(clients, on="EnrollmentID", how="semi")
+
+    return ctx.memo(f"condition_records_{point}", build)
 
 
 def _condition_table(name: str, clients: pl.DataFrame, records: pl.DataFrame) -> Table:
@@ -108,49 +135,64 @@ def _condition_count_table(name: str, clients: pl.DataFrame, records: pl.DataFra
     return count_grid(name, frame, rows, SPLIT_HOUSEHOLD_COLUMNS)
 
 
+def _condition_question(ctx: ReportContext, name: str, point: str, count_conditions: bool):
+    clients = _condition_clients(ctx, point)
+    records = _condition_records(ctx, point)
+    if count_conditions:
+        return _condition_count_table(name, clients, records)
+    return _condition_table(name, clients, records)
+
+
 @question("Q13a1", *APR_AND_CAPER)
 def q13a1(ctx: ReportContext) -> Table:
     """Physical and mental health conditions at start: everyone served."""
-    clients = ctx.served
-    return _condition_table("Q13a1", clients, _condition_records(ctx, clients, "start"))
+    return _condition_question(ctx, "Q13a1", "start", count_conditions=False)
 
 
 @question("Q13b1", *APR_AND_CAPER)
 def q13b1(ctx: ReportContext) -> Table:
     """Physical and mental health conditions at exit: leavers."""
-    clients = ctx.served.filter(pl.col("leaver"))
-    return _condition_table("Q13b1", clients, _condition_records(ctx, clients, "exit"))
+    return _condition_question(ctx, "Q13b1", "exit", count_conditions=False)
 
 
 @question("Q13c1", *APR_AND_CAPER)
 def q13c1(ctx: ReportContext) -> Table:
     """Physical and mental health conditions for stayers: latest assessment."""
-    clients = ctx.served.filter(pl.col("stayer"))
-    return _condition_table("Q13c1", clients, _condition_records(ctx, clients, "latest"))
+    return _condition_question(ctx, "Q13c1", "latest", count_conditions=False)
 
 
 @question("Q13a2", "apr")
 def q13a2(ctx: ReportContext) -> Table:
     """Number of conditions at start: everyone served."""
-    clients = ctx.served
-    return _condition_count_table("Q13a2", clients, _condition_records(ctx, clients, "start"))
+    return _condition_question(ctx, "Q13a2", "start", count_conditions=True)
 
 
 @question("Q13b2", "apr")
 def q13b2(ctx: ReportContext) -> Table:
     """Number of conditions at exit: leavers."""
-    clients = ctx.served.filter(pl.col("leaver"))
-    return _condition_count_table("Q13b2", clients, _condition_records(ctx, clients, "exit"))
+    return _condition_question(ctx, "Q13b2", "exit", count_conditions=True)
 
 
 @question("Q13c2", "apr")
 def q13c2(ctx: ReportContext) -> Table:
     """Number of conditions for stayers: latest assessment."""
-    clients = ctx.served.filter(pl.col("stayer"))
-    return _condition_count_table("Q13c2", clients, _condition_records(ctx, clients, "latest"))
+    return _condition_question(ctx, "Q13c2", "latest", count_conditions=True)
 
 
 # --- Q14 ------------------------------------------------------------------------------------
+def _adults_and_heads_with_dv(ctx: ReportContext) -> pl.DataFrame:
+    """Adults and heads of household with their 4.11 (Q14a and Q14b; once per context)."""
+    return ctx.memo(
+        "adults_and_heads_with_dv",
+        lambda: _with_latest_health_and_dv(
+            ctx,
+            _adults_and_heads(ctx.served)
+            .select("PersonalID", "EnrollmentID", "household_type")
+            .collect(),
+        ),
+    )
+
+
 def _with_latest_health_and_dv(ctx: ReportContext, clients: pl.DataFrame) -> pl.DataFrame:
     """HMIS 4.11 from the enrollment's latest HealthAndDV record on or before the report
     end (any collection stage)."""
@@ -171,7 +213,7 @@ def _with_latest_health_and_dv(ctx: ReportContext, clients: pl.DataFrame) -> pl.
 @question("Q14a", *APR_AND_CAPER)
 def q14a(ctx: ReportContext) -> Table:
     """Domestic violence history: adults and heads of household."""
-    frame = _with_latest_health_and_dv(ctx, _adults_and_heads(ctx.served))
+    frame = _adults_and_heads_with_dv(ctx)
     survivor = pl.col("DomesticViolenceSurvivor")
     rows = [
         ("Yes", survivor == 1),
@@ -187,9 +229,7 @@ def q14a(ctx: ReportContext) -> Table:
 def q14b(ctx: ReportContext) -> Table:
     """When the domestic violence occurred: adults and heads of household who are
     survivors (4.11 = Yes)."""
-    frame = _with_latest_health_and_dv(ctx, _adults_and_heads(ctx.served)).filter(
-        pl.col("DomesticViolenceSurvivor") == 1
-    )
+    frame = _adults_and_heads_with_dv(ctx).filter(pl.col("DomesticViolenceSurvivor") == 1)
     when = pl.col("WhenOccurred")
     rows = [
         ("Within the past three months", when == 1),
@@ -269,7 +309,7 @@ def _prior_living_situation() -> pl.Expr:
     return pl.when(situation.is_in(LISTED_LIVING_SITUATIONS)).then(situation)
 
 
-def living_situation_table(name: str, frame: pl.DataFrame) -> Table:
+def living_situation_table(name: str, frame: pl.DataFrame | pl.LazyFrame) -> Table:
     """Q15 / Q27d: clients of ``frame`` (already narrowed to who the question counts, e.g.
     adults and heads of household) by living situation at project start, grouped Homeless /
     Institutional / Temporary / Permanent / Other with subtotals. HUD's group headings carry

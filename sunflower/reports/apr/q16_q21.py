@@ -61,23 +61,35 @@ Rows = list[tuple[str, pl.Expr | None]]
 def _stage_frame(ctx: ReportContext, people: pl.DataFrame, stage: str) -> pl.DataFrame:
     """The stage's income rows for ``people``, with total income and, for the annual and
     exit stages, whether the client also had income information at start. Built once per
-    context, stage and ``people`` frame (Q16–Q19 all count ``adults(ctx)``)."""
+    context, stage and ``people`` frame (Q16–Q19 all count ``adults(ctx)``); ``people`` are
+    matched on their ``client_number``."""
 
     def build() -> tuple[pl.DataFrame, pl.DataFrame]:
-        frame = income_at(ctx, stage).join(
-            people.select("EnrollmentID"), on="EnrollmentID", how="semi"
+        frame = income_at(ctx, stage).filter(
+            pl.col("client_number").is_in(people["client_number"].implode())
         )
         frame = with_total_income(frame, annual=stage == ANNUAL)
-        informed_at_start = (
-            income_at(ctx, START).filter(has_income_information())["EnrollmentID"].implode()
-        )
         frame = frame.with_columns(
-            informed_at_start=pl.col("EnrollmentID").is_in(informed_at_start)
+            informed_at_start=pl.col("client_number").is_in(_informed_at_start(ctx))
         )
         # ``people`` is kept with the frame so that its id is not reused while cached.
         return frame, people
 
     return ctx.memo(f"income_stage_frame_{stage}_{id(people)}", build)[0]
+
+
+def _informed_at_start(ctx: ReportContext) -> pl.Series:
+    """The ``client_number`` of the clients with income information at start (once per
+    context)."""
+    return ctx.memo(
+        "informed_at_start",
+        lambda: (
+            income_at(ctx, START)
+            .select("client_number", "IncomeFromAnySource")
+            .filter(has_income_information())["client_number"]
+            .implode()
+        ),
+    )
 
 
 def _informed_at_start_and(stage: str) -> pl.Expr | None:
@@ -89,7 +101,17 @@ def _informed_at_start_and(stage: str) -> pl.Expr | None:
 
 
 def adults(ctx: ReportContext) -> pl.DataFrame:
-    return ctx.memo("adults", lambda: ctx.served.filter(pl.col("is_adult")))
+    """The adults served: who they are (the income questions take their rows from the
+    stage frames)."""
+    return ctx.memo(
+        "adults",
+        lambda: (
+            ctx.served.lazy()
+            .filter(pl.col("is_adult"))
+            .select("PersonalID", "EnrollmentID", "client_number")
+            .collect()
+        ),
+    )
 
 
 # --- Q16 --------------------------------------------------------------------------------
@@ -346,10 +368,21 @@ def _benefit_frame(ctx: ReportContext, people: pl.DataFrame, stage: str) -> pl.D
     """The stage's records for ``people`` (``engine.income.benefits_at``: at exit only the
     heads of household who left and the members who left with them; at the annual
     assessment, the other stayers of a head with an annual assessment by their latest
-    record)."""
-    return benefits_at(ctx, stage).filter(
-        pl.col("EnrollmentID").is_in(people["EnrollmentID"].implode())
-    )
+    record). Built once per context, stage and ``people`` frame (Q20a and Q20b)."""
+
+    def build() -> tuple[pl.DataFrame, pl.DataFrame]:
+        records = benefits_at(ctx, stage)
+        # Only the columns Q20a / Q20b read are filtered.
+        columns = ["PersonalID", "EnrollmentID", "client_number", "BenefitsFromAnySource"]
+        columns += [field for field, _ in BENEFIT_SOURCES]
+        columns += [c for c in ("annual_due",) if c in records.columns]
+        frame = records.select(columns).filter(
+            pl.col("client_number").is_in(people["client_number"].implode())
+        )
+        # ``people`` is kept with the frame so that its id is not reused while cached.
+        return frame, people
+
+    return ctx.memo(f"benefit_frame_{stage}_{id(people)}", build)[0]
 
 
 def _any_benefit() -> pl.Expr:

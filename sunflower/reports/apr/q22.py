@@ -29,13 +29,14 @@ APR_AND_CAPER = ("apr", "caper")
 
 
 def _set_average_and_median(
-    table: Table, frame: pl.DataFrame, days: str, mean_row: int, median_row: int
+    table: Table, frame: pl.LazyFrame, days: str, mean_row: int, median_row: int
 ) -> None:
     """Fill the mean and median rows of a by-race table (0 where nobody counts)."""
     stats = (
         frame.filter(pl.col(days).is_not_null())
         .group_by("race_tabulation")
         .agg(mean=pl.col(days).mean(), median=pl.col(days).median())
+        .collect()
     )
     by_race = {row["race_tabulation"]: row for row in stats.iter_rows(named=True)}
     for c, label in enumerate(RACE_TABULATION_LABELS):
@@ -71,7 +72,7 @@ def q22a1(ctx: ReportContext) -> Table:
 @question("Q22b", "apr")
 def q22b(ctx: ReportContext) -> Table:
     """Average and median length of participation in days, leavers and stayers."""
-    frame = participation(ctx)
+    frame = participation(ctx).select("leaver", "stayer", "participation_days")
     table = Table("Q22b", ["Leavers", "Stayers"], ["Average Length", "Median Length"])
     for c, group in enumerate(["leaver", "stayer"]):
         days = frame.filter(pl.col(group))["participation_days"]
@@ -115,7 +116,8 @@ def q22c(ctx: ReportContext) -> Table:
 @question("Q22f", *APR_AND_CAPER)
 def q22f(ctx: ReportContext) -> Table:
     """Length of time between project start and housing move-in by race and ethnicity."""
-    frame = time_to_move_in(ctx).with_columns(race_tabulation=race_tabulation())
+    # Lazy: the table and the averages read a few columns of every client.
+    frame = time_to_move_in(ctx).lazy().with_columns(race_tabulation=race_tabulation())
     rows = [
         ("Persons Moved Into Housing", pl.col("moved_in")),
         ("Persons Exited Without Move In", pl.col("exited_without_move_in")),
@@ -128,20 +130,26 @@ def q22f(ctx: ReportContext) -> Table:
 
 
 # --- Q22e / Q22g: start of homelessness (3.917) to housing -----------------------------------
-def time_prior_to_housing(ctx: ReportContext) -> pl.DataFrame:
+def time_prior_to_housing(ctx: ReportContext) -> pl.LazyFrame:
     """The clients Q22e / Q22g count, with their time prior to housing (once per context)."""
 
-    def build() -> pl.DataFrame:
+    def build() -> pl.LazyFrame:
         frame = with_time_prior_to_housing(ctx, ctx.served)
         housed = pl.col("housing_date").is_not_null()
         joined_later = pl.col("joined_after_hoh")
-        return frame.filter(pl.col("in_time_prior_to_housing")).with_columns(
-            housed=housed,
-            band=band_of(pl.col("days_prior_to_housing"), TWO_YEAR_BANDS),
-            # Q22e 2c: a child who entered after the head of household is "data not
-            # collected"; 6: so is a missing or later start of homelessness.
-            data_not_collected=joined_later | (housed & pl.col("days_prior_to_housing").is_null()),
-            not_yet_housed=~housed & ~joined_later,
+        # Lazy: each question filters and reads only the columns it counts.
+        return (
+            frame.lazy()
+            .filter(pl.col("in_time_prior_to_housing"))
+            .with_columns(
+                housed=housed,
+                band=band_of(pl.col("days_prior_to_housing"), TWO_YEAR_BANDS),
+                # Q22e 2c: a child who entered after the head of household is "data not
+                # collected"; 6: so is a missing or later start of homelessness.
+                data_not_collected=joined_later
+                | (housed & pl.col("days_prior_to_housing").is_null()),
+                not_yet_housed=~housed & ~joined_later,
+            )
         )
 
     return ctx.memo("time_prior_to_housing", build)
@@ -170,7 +178,7 @@ def q22g(ctx: ReportContext) -> Table:
     this question entirely"; row 3 (9) reports "clients who were active in a PH/PSH/RRH
     project but either have not moved into housing or did so after the [report end date]"
     (those with a start of homelessness; HUD's reference code leaves them out)."""
-    frame = time_prior_to_housing(ctx).with_columns(race_tabulation=race_tabulation())
+    frame = time_prior_to_housing(ctx).with_columns(race_tabulation=race_tabulation())  # lazy
     frame = frame.filter(
         ~pl.col("joined_after_hoh")
         & pl.col("homeless_since").is_not_null()

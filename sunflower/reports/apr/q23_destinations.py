@@ -39,8 +39,10 @@ def q23d(ctx: ReportContext) -> Table:
 @question("Q23e", *APR_AND_CAPER)
 def q23e(ctx: ReportContext) -> Table:
     """Leavers by destination group (Q23c's subtotals) and race and ethnicity."""
-    leavers = ctx.served.filter(pl.col("leaver")).with_columns(
-        _group=destination_group(), race_tabulation=race_tabulation()
+    leavers = (
+        ctx.served.lazy()
+        .filter(pl.col("leaver"))
+        .with_columns(_group=destination_group(), race_tabulation=race_tabulation())
     )
     listed = destination_code().is_in([d.code for d in destinations()])
     rows = [(f"{group} Situations", pl.col("_group") == group) for group in GROUPS]
@@ -52,10 +54,10 @@ def q23e(ctx: ReportContext) -> Table:
 @question("Q25i", "apr")
 def q25i(ctx: ReportContext) -> Table:
     """Q23c for veterans."""
-    return destination_table("Q25i", ctx.served.filter(pl.col("veteran")))
+    return destination_table("Q25i", ctx.served.lazy().filter(pl.col("veteran")))
 
 
 @question("Q25j", "apr")
 def q25j(ctx: ReportContext) -> Table:
     """Q23d for veterans."""
-    return subsidy_table("Q25j", ctx.served.filter(pl.col("veteran")), VETERAN_COLUMNS)
+    return subsidy_table("Q25j", ctx.served.lazy().filter(pl.col("veteran")), VETERAN_COLUMNS)

@@ -58,8 +58,8 @@ def q24b(ctx: ReportContext) -> Table:
         .select("EnrollmentID", "TypeProvided")
         .unique()
     )
-    heads = ctx.served.filter(pl.col("is_hoh") & (pl.col("ProjectType") == 3))
-    assisted = heads.join(services, on="EnrollmentID", how="inner")
+    heads = ctx.served.lazy().filter(pl.col("is_hoh") & (pl.col("ProjectType") == 3))
+    assisted = heads.join(services.lazy(), on="EnrollmentID", how="inner")
     rows = [(label, pl.col("TypeProvided") == code) for code, label in MOVING_ON_ASSISTANCE.items()]
     return count_grid("Q24b", assisted, rows, HOUSEHOLD_COLUMNS)
 
@@ -93,8 +93,9 @@ VETERAN_CATEGORIES = [
 ]
 
 
-def _adult_veteran_category(served: pl.DataFrame) -> pl.DataFrame:
-    """Adults served with their Q25a category (3.07 Veteran Status and chronic status)."""
+def _adult_veteran_category(served: pl.DataFrame) -> pl.LazyFrame:
+    """Adults served with their Q25a category (3.07 Veteran Status and chronic status);
+    lazy, so that only the columns a question reads are filtered."""
     veteran_status = pl.col("VeteranStatus")
     category = (
         pl.when((veteran_status == 1) & (pl.col("chronic") == YES))
@@ -107,7 +108,7 @@ def _adult_veteran_category(served: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit(DK_PNTA_SENTENCE))
         .otherwise(pl.lit(NOT_COLLECTED_LOWER))
     )
-    return served.filter(pl.col("is_adult")).with_columns(veteran_category=category)
+    return served.lazy().filter(pl.col("is_adult")).with_columns(veteran_category=category)
 
 
 @question("Q25a", *APR_AND_CAPER)
@@ -129,7 +130,8 @@ def q25b(ctx: ReportContext) -> Table:
         household_rank=pl.col("veteran_category").replace_strict(rank, return_dtype=pl.Int64).min()
     )
     heads = (
-        ctx.served.filter(pl.col("is_hoh") & (pl.col("household_type") != CHILDREN_ONLY))
+        ctx.served.lazy()
+        .filter(pl.col("is_hoh") & (pl.col("household_type") != CHILDREN_ONLY))
         .join(household_rank, on="HouseholdID", how="left")
         .with_columns(
             # A household with no adult in the report has no veteran data.
@@ -159,7 +161,7 @@ def _adult_age_rows() -> list[tuple[str, pl.Expr]]:
 @question("Q25d", "apr")
 def q25d(ctx: ReportContext) -> Table:
     """Age of veterans (Q11's age bands for adults)."""
-    veterans = ctx.served.filter(pl.col("veteran"))
+    veterans = ctx.served.lazy().filter(pl.col("veteran"))
     # Veterans are never children (3.07 is not asked of them), so the bands cover everyone.
     rows = _adult_age_rows() + [("Total", pl.lit(True))]
     return count_grid("Q25d", veterans, rows, VETERAN_COLUMNS)
@@ -168,7 +170,7 @@ def q25d(ctx: ReportContext) -> Table:
 @question("Q26d", "apr")
 def q26d(ctx: ReportContext) -> Table:
     """Age of chronically homeless persons; children in one band."""
-    chronic = ctx.served.filter(pl.col("chronic") == YES)
+    chronic = ctx.served.lazy().filter(pl.col("chronic") == YES)
     rows = [("0 - 17", pl.col("detailed_age_group").is_in(CHILD_AGE_BANDS))]
     rows += _adult_age_rows()
     rows.append(("Total", pl.lit(True)))
@@ -198,8 +200,10 @@ def _chronic_category() -> pl.Expr:
 def q26a(ctx: ReportContext) -> Table:
     """Households (counted by their head) by chronic status: chronic if any adult or head
     is; otherwise DK/PNTA, then not collected, before "not chronic"."""
-    members = ctx.served.filter(pl.col("adult_or_hoh")).with_columns(
-        chronic_category=_chronic_category()
+    members = (
+        ctx.served.lazy()
+        .filter(pl.col("adult_or_hoh"))
+        .with_columns(chronic_category=_chronic_category())
     )
     # Precedence among the household's adults and head.
     precedence = {CHRONIC: 0, DK_PNTA_SENTENCE: 1, NOT_COLLECTED_LOWER: 2, NOT_CHRONIC: 3}
@@ -245,8 +249,11 @@ def q26e(ctx: ReportContext) -> Table:
     """Conditions of chronically homeless persons: at project start, at the latest
     assessment (start, update or annual, on or before the report end) for stayers, and at
     exit for leavers."""
-    chronic = ctx.served.filter(pl.col("chronic") == YES).select(
-        "PersonalID", "EnrollmentID", "leaver", "stayer"
+    chronic = (
+        ctx.served.lazy()
+        .filter(pl.col("chronic") == YES)
+        .select("PersonalID", "EnrollmentID", "leaver", "stayer")
+        .collect()
     )
     conditions = (
         condition_records(ctx)

@@ -113,7 +113,7 @@ def q27a(ctx: ReportContext) -> Table:
     only be 0. The specifications' first row is "12-17" ("Add Youth filter to Q11 for
     programming. Adjust age ranges as shown above."), so 12-year-olds count in it; HUD's
     tables print it "13-17", the label kept here."""
-    youth = ctx.served.filter(YOUTH)
+    youth = ctx.served.lazy().filter(YOUTH)
     rows = [
         ("13-17", pl.col("age").is_between(12, 17)),
         ("18-24", pl.col("detailed_age_group") == "18-24"),
@@ -131,7 +131,9 @@ def q27b(ctx: ReportContext) -> Table:
     household is present. The head and any adult are the parenting youth; a child of the
     head (RelationshipToHoH 2) is a child of parenting youth. A household with an adult
     parent is "18 to 24", any other "< 18"."""
-    parenting_households = ctx.served.filter(pl.col("youth_household") & pl.col("has_child_of_hoh"))
+    parenting_households = ctx.served.lazy().filter(
+        pl.col("youth_household") & pl.col("has_child_of_hoh")
+    )
     parent = pl.col("is_hoh") | pl.col("is_adult")
     with_adult = pl.col("household_type") == "adults_and_children"
     rows = [
@@ -315,12 +317,17 @@ def q27m(ctx: ReportContext) -> Table:
         & (pl.col("StartDate").is_null() | (pl.col("StartDate") <= params.end))
         & (pl.col("EndDate").is_null() | (pl.col("EndDate") >= params.start))
     )
-    universe = ctx.served.filter(
-        YOUTH
-        & pl.col("is_hoh")
-        & pl.col("leaver")
-        & pl.col("ProjectID").is_in(funders["ProjectID"].implode())
-    ).select("PersonalID", "EnrollmentID")
+    universe = (
+        ctx.served.lazy()
+        .filter(
+            YOUTH
+            & pl.col("is_hoh")
+            & pl.col("leaver")
+            & pl.col("ProjectID").is_in(funders["ProjectID"].implode())
+        )
+        .select("PersonalID", "EnrollmentID")
+        .collect()
+    )
     status_columns = ["CurrentSchoolAttend", "MostRecentEdStatus", "CurrentEdStatus"]
     records = (
         ctx.frames["YouthEducationStatus"]

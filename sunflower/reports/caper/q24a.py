@@ -49,7 +49,7 @@ def _assessment_row(assessments: tuple[int, ...], subsidies: tuple[int, ...] | N
 @question("Q24a", "caper")
 def q24a(ctx: ReportContext) -> Table:
     """HP leavers by housing assessment at exit; Total is every leaver counted in a row."""
-    leavers = ctx.served.filter(
+    leavers = ctx.served.lazy().filter(
         pl.col("leaver") & (pl.col("ProjectType") == HOMELESSNESS_PREVENTION)
     )
     rows = [(label, _assessment_row(a, s)) for a, s, label in ASSESSMENT_ROWS]

@@ -32,21 +32,26 @@ def annual_assessment_due(ctx: ReportContext) -> pl.DataFrame:
     def build() -> pl.DataFrame:
         hoh_start = (
             ctx.frames["Enrollment"]
+            .select("HouseholdID", "EntryDate", "RelationshipToHoH")
             .filter(pl.col("RelationshipToHoH") == 1)
             .group_by("HouseholdID")
             .agg(hoh_start=pl.col("EntryDate").max())
         )
         years = full_years(pl.col("hoh_start"), pl.lit(ctx.params.end))
-        return (
-            hoh_start.with_columns(years_in_project=years)
-            .filter(pl.col("years_in_project") > 0)
-            .select(
-                "HouseholdID",
-                annual_due=pl.col("hoh_start").dt.offset_by(
-                    pl.format("{}y", pl.col("years_in_project"))
-                ),
-            )
+        households = hoh_start.with_columns(years_in_project=years).filter(
+            pl.col("years_in_project") > 0
         )
+        # The anniversary: the start moved on by the whole years, one offset per distinct
+        # number of years (a calendar offset, so 29 February falls on 28 February), rather
+        # than an offset parsed from text on every row.
+        annual_due = pl.lit(None, pl.Date)
+        for count in households["years_in_project"].unique().sort():
+            annual_due = (
+                pl.when(pl.col("years_in_project") == count)
+                .then(pl.col("hoh_start").dt.offset_by(f"{count}y"))
+                .otherwise(annual_due)
+            )
+        return households.select("HouseholdID", annual_due=annual_due)
 
     return ctx.memo("annual_due", build, shared=True)
 

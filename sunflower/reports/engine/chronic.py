@@ -51,11 +51,16 @@ def _yes_no(expr_yes, expr_no, dk) -> pl.Expr:
     )
 
 
-def individual_status(enrollments: pl.DataFrame, disabilities: pl.DataFrame) -> pl.DataFrame:
-    """EnrollmentID -> own chronic status at entry."""
+def individual_status(
+    enrollments: pl.DataFrame, disabilities: pl.DataFrame, carry: tuple[str, ...] = ()
+) -> pl.LazyFrame:
+    """EnrollmentID -> own chronic status at entry, ``chronic_own`` (lazy: polars then reads
+    only the five Disabilities columns the rule needs), with the enrollments' ``carry``
+    columns kept beside it."""
     kind, response = pl.col("DisabilityType"), pl.col("DisabilityResponse")
     long_duration = (
-        disabilities.filter(
+        disabilities.lazy()
+        .filter(
             (pl.col("DataCollectionStage") == 1)
             & (
                 (kind.is_in([6, 8]) & (response == 1))
@@ -69,11 +74,11 @@ def individual_status(enrollments: pl.DataFrame, disabilities: pl.DataFrame) -> 
             )
         )
         .select("EnrollmentID")
-        .unique()
-        .with_columns(has_disability=pl.lit(True))
+        .collect()
+        .get_column("EnrollmentID")
+        .implode()
     )
-    frame = enrollments.select(
-        "EnrollmentID",
+    rule_columns = [
         "DisablingCondition",
         "ProjectType",
         "EntryDate",
@@ -83,9 +88,13 @@ def individual_status(enrollments: pl.DataFrame, disabilities: pl.DataFrame) -> 
         "DateToStreetESSH",
         "TimesHomelessPastThreeYears",
         "MonthsHomelessPastThreeYears",
-    ).join(long_duration, on="EnrollmentID", how="left")
+    ]
+    frame = enrollments.lazy().select(
+        "EnrollmentID", *[c for c in carry if c not in rule_columns], *rule_columns
+    )
     disabled = _yes_no(
-        (pl.col("DisablingCondition") == 1) | pl.col("has_disability").fill_null(False),
+        (pl.col("DisablingCondition") == 1)
+        | pl.col("EnrollmentID").is_in(long_duration).fill_null(False),
         pl.col("DisablingCondition") == 0,
         pl.col("DisablingCondition").is_in([8, 9]),
     )
@@ -132,30 +141,34 @@ def individual_status(enrollments: pl.DataFrame, disabilities: pl.DataFrame) -> 
     )
     return frame.with_columns(
         disabled=disabled, four_times=four_times, twelve_months=twelve_months
-    ).select("EnrollmentID", status.alias("chronic_own"))
+    ).select("EnrollmentID", *carry, status.alias("chronic_own"))
 
 
-def chronic_at_entry(ctx, served: pl.DataFrame) -> pl.DataFrame:
+def chronic_at_entry(ctx) -> pl.DataFrame:
     """EnrollmentID -> ``chronic`` (Y / N / dk_pnta / missing) for the report's enrollments."""
-    enrollments = ctx.enrollments
-    own = individual_status(enrollments, ctx.frames["Disabilities"])
     members = (
-        enrollments.select(
-            "EnrollmentID", "HouseholdID", "EntryDate", "RelationshipToHoH", "age_group"
+        individual_status(
+            ctx.enrollments,
+            ctx.frames["Disabilities"],
+            carry=("HouseholdID", "EntryDate", "RelationshipToHoH", "age_group"),
         )
-        .join(own, on="EnrollmentID", how="left")
+        .collect()
         .with_columns(rank=pl.col("chronic_own").replace_strict(_RANK, return_dtype=pl.Int64))
     )
-    first = pl.col("EntryDate") == pl.col("EntryDate").min().over("HouseholdID")
-    at_first = members.filter(first)
+    # The household rule applies to the members present on the household's first entry
+    # date; each household's ranks are window aggregates over those members only.
+    household = "HouseholdID"
+    at_first = (pl.col("EntryDate") == pl.col("EntryDate").min().over(household)).fill_null(False)
     hoh = pl.col("RelationshipToHoH") == 1
     adult_or_hoh = hoh | (pl.col("age_group") == "adult")
-    at_first = at_first.with_columns(
-        household_min=pl.col("rank").min().over("HouseholdID"),
-        hoh_rank=pl.col("rank").filter(hoh).min().over("HouseholdID"),
-        adult_rank=pl.col("rank").filter(adult_or_hoh).min().over("HouseholdID"),
-    ).with_columns(
-        rank=pl.when(pl.col("household_min") == 1)
+    rank = pl.col("rank")
+    members = members.with_columns(at_first=at_first).with_columns(
+        household_min=rank.filter(pl.col("at_first")).min().over(household),
+        hoh_rank=rank.filter(pl.col("at_first") & hoh).min().over(household),
+        adult_rank=rank.filter(pl.col("at_first") & adult_or_hoh).min().over(household),
+    )
+    household_rank = (
+        pl.when(pl.col("household_min") == 1)
         .then(1)
         .when((pl.col("adult_rank") == 2) & (pl.col("age_group") == "child"))
         .then(2)
@@ -165,16 +178,11 @@ def chronic_at_entry(ctx, served: pl.DataFrame) -> pl.DataFrame:
             & ~adult_or_hoh.fill_null(False)
         )
         .then(pl.col("hoh_rank"))
-        .otherwise(pl.col("rank"))
+        .otherwise(rank)
     )
-    ranks = members.select("EnrollmentID", "rank").join(
-        at_first.select("EnrollmentID", pl.col("rank").alias("household_rank")),
-        on="EnrollmentID",
-        how="left",
-    )
-    return ranks.select(
+    return members.select(
         "EnrollmentID",
-        pl.coalesce("household_rank", "rank")
+        pl.coalesce(pl.when(pl.col("at_first")).then(household_rank), rank)
         .replace_strict(_LABEL, return_dtype=pl.String)
         .alias("chronic"),
     )

@@ -103,7 +103,7 @@ def destination_class() -> pl.Expr:
     )
 
 
-def _leavers(frame: pl.DataFrame) -> pl.DataFrame:
+def _leavers(frame: pl.LazyFrame) -> pl.LazyFrame:
     return frame.filter(pl.col("leaver"))
 
 
@@ -126,14 +126,15 @@ def destination_rows() -> list[tuple[str, pl.Expr | None]]:
 
 def destination_table(
     name: str,
-    frame: pl.DataFrame,
+    frame: pl.DataFrame | pl.LazyFrame,
     columns: list[tuple[str, pl.Expr]] | None = None,
 ) -> Table:
     """Q23c-shaped table over the leavers of ``frame`` (a ``served``-like frame, e.g. the
     report's clients, its veterans or its youth): destination rows, then the positive and
     excluded counts and Percentage = positive / (total - excluded)."""
     columns = columns if columns is not None else HOUSEHOLD_COLUMNS
-    leavers = _leavers(frame).with_columns(_destination_class=destination_class())
+    # Lazy: only the columns the rows read are filtered, not every column of ``served``.
+    leavers = _leavers(frame.lazy()).with_columns(_destination_class=destination_class())
     listed = destination_code().is_in([d.code for d in destinations()])
     rows = destination_rows() + [
         (POSITIVE_ROW, listed & (pl.col("_destination_class") == POSITIVE)),
@@ -152,7 +153,7 @@ def destination_table(
 
 def subsidy_table(
     name: str,
-    frame: pl.DataFrame,
+    frame: pl.DataFrame | pl.LazyFrame,
     columns: list[tuple[str, pl.Expr]] | None = None,
 ) -> Table:
     """Q23d-shaped table: leavers of ``frame`` who exited to "Rental by client, with ongoing
@@ -161,7 +162,7 @@ def subsidy_table(
     HP leavers are left out, as in HUD's reference code (HP's exits are reported by the
     CAPER's Q24a housing assessment instead)."""
     columns = columns if columns is not None else HOUSEHOLD_COLUMNS
-    leavers = _leavers(frame).filter(
+    leavers = _leavers(frame.lazy()).filter(
         (pl.col("Destination") == RENTAL_WITH_ONGOING_SUBSIDY)
         & (pl.col("ProjectType") != HOMELESSNESS_PREVENTION)
     )

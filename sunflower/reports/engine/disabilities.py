@@ -70,14 +70,14 @@ def report_disabilities(ctx) -> pl.DataFrame:
 
 
 def condition_records(ctx) -> pl.DataFrame:
-    """Every Disabilities record (EnrollmentID, InformationDate, DisabilityType,
-    DisabilityResponse, DataCollectionStage) with ``condition`` (null when the record shows
-    no condition) and ``at_latest_assessment`` (the record is of its enrollment's latest
-    assessment date, see the module's docstring; read for stayers). Built once per report
-    (it reads only the frames); a question joins it to its clients."""
+    """The Disabilities records that show a condition (EnrollmentID, InformationDate,
+    DisabilityType, DisabilityResponse, DataCollectionStage, ``condition``) with
+    ``at_latest_assessment`` (the record is of its enrollment's latest assessment date, see
+    the module's docstring; read for stayers). Built once per report (it reads only the
+    frames); a question joins it to its clients."""
 
     def build() -> pl.DataFrame:
-        records = report_disabilities(ctx).drop("IndefiniteAndImpairs")
+        records = report_disabilities(ctx).lazy().drop("IndefiniteAndImpairs")
         # The condition by lookup (one join) rather than a chain of conditions per record.
         names = pl.DataFrame(
             [
@@ -90,7 +90,7 @@ def condition_records(ctx) -> pl.DataFrame:
                 "condition": pl.String,
             },
             orient="row",
-        )
+        ).lazy()
         response = pl.col("DisabilityResponse")
         answered = response.is_in([0, 1]) | (
             (pl.col("DisabilityType") == SUBSTANCE_USE) & response.is_in([2, 3])
@@ -105,8 +105,10 @@ def condition_records(ctx) -> pl.DataFrame:
             .group_by("EnrollmentID")
             .agg(latest_date=pl.col("InformationDate").max())
         )
+        # The latest assessment date is found among all records; only those that show a
+        # condition are kept (every question counts conditions only).
         return (
-            records.join(names, on=["DisabilityType", "DisabilityResponse"], how="left")
+            records.join(names, on=["DisabilityType", "DisabilityResponse"], how="inner")
             .join(latest, on="EnrollmentID", how="left")
             .with_columns(
                 at_latest_assessment=(pl.col("InformationDate") == pl.col("latest_date")).fill_null(
@@ -114,6 +116,7 @@ def condition_records(ctx) -> pl.DataFrame:
                 )
             )
             .drop("latest_date")
+            .collect()
         )
 
     return ctx.memo("condition_records", build, shared=True)

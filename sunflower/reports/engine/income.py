@@ -115,6 +115,7 @@ _RECORD_COLUMNS = [
 CLIENT_COLUMNS = [
     "PersonalID",
     "EnrollmentID",
+    "client_number",
     "HouseholdID",
     "ProjectType",
     "EntryDate",
@@ -134,63 +135,124 @@ def _clients(ctx: ReportContext) -> pl.DataFrame:
     return ctx.served.select(CLIENT_COLUMNS)
 
 
-def _records(ctx: ReportContext, stage: int) -> pl.DataFrame:
-    """IncomeBenefits records of one DataCollectionStage, latest update first (the frames'
-    own, so every subset of the report shares them)."""
+# The client columns a stage's records are matched on: a subset that presents none of them
+# differently (Q27's youth presented as adults) takes its stage frames from the report's.
+_MATCHED_ON = {
+    "PersonalID",
+    "EnrollmentID",
+    "client_number",
+    "HouseholdID",
+    "EntryDate",
+    "ExitDate",
+    "leaver",
+    "stayer",
+}
+
+
+def _stage_memo(ctx: ReportContext, stage: str, build) -> pl.DataFrame:
+    def build_or_narrow() -> pl.DataFrame:
+        narrowed = ctx.from_report(lambda report: income_at(report, stage), _MATCHED_ON)
+        return narrowed if narrowed is not None else build()
+
+    return ctx.memo(f"income_{stage}", build_or_narrow)
+
+
+# Records are chosen on their keys alone (row number ``_row`` in the IncomeBenefits frame,
+# EnrollmentID, dates), and their ~50 columns taken once for the rows a stage frame keeps:
+# sorting and deduplicating every column of the records costs several times more.
+_LATEST_UPDATE_FIRST = {
+    "by": ["DateUpdated", "IncomeBenefitsID"],
+    "descending": True,
+    "nulls_last": True,
+}
+
+
+def _stage_record_keys(ctx: ReportContext, stage: int) -> pl.DataFrame:
+    """``_row``, EnrollmentID, InformationDate and the update keys of the IncomeBenefits
+    records of one DataCollectionStage, in file order."""
+    return (
+        ctx.frames["IncomeBenefits"]
+        .select(
+            "EnrollmentID", "InformationDate", "DataCollectionStage", *_LATEST_UPDATE_FIRST["by"]
+        )
+        .with_row_index("_row")
+        .filter(pl.col("DataCollectionStage") == stage)
+        .drop("DataCollectionStage")
+    )
+
+
+def _record_keys(ctx: ReportContext, stage: int) -> pl.DataFrame:
+    """``_row``, EnrollmentID and InformationDate of the records of one stage, latest
+    update first (the frames' own, so every subset of the report shares them)."""
     return ctx.memo(
-        f"income_records_{stage}",
+        f"income_record_keys_{stage}",
         lambda: (
-            ctx.frames["IncomeBenefits"]
-            .lazy()
-            .filter(pl.col("DataCollectionStage") == stage)
-            .sort(["DateUpdated", "IncomeBenefitsID"], descending=True, nulls_last=True)
-            .select("EnrollmentID", *_RECORD_COLUMNS)
-            .collect()
+            _stage_record_keys(ctx, stage)
+            .sort(**_LATEST_UPDATE_FIRST)
+            .select("_row", "EnrollmentID", "InformationDate")
         ),
         shared=True,
     )
 
 
-def _dated_records(ctx: ReportContext, stage: int) -> pl.DataFrame:
-    """One record per (EnrollmentID, InformationDate) of a stage: the latest updated."""
-    return ctx.memo(
-        f"income_dated_records_{stage}",
-        lambda: _records(ctx, stage).unique(
-            ["EnrollmentID", "InformationDate"], keep="first", maintain_order=True
-        ),
+def _dated_record_keys(ctx: ReportContext, stage: int) -> pl.DataFrame:
+    """One record per (EnrollmentID, InformationDate) of a stage: the latest updated. Most
+    dates have a single record; only the others are sorted to find it."""
+
+    def build() -> pl.DataFrame:
+        keys = _stage_record_keys(ctx, stage).with_columns(
+            _several=pl.struct("EnrollmentID", "InformationDate").is_duplicated()
+        )
+        latest_of_several = (
+            keys.filter(pl.col("_several"))
+            .sort(**_LATEST_UPDATE_FIRST)
+            .unique(["EnrollmentID", "InformationDate"], keep="first", maintain_order=True)
+        )
+        return pl.concat([keys.filter(~pl.col("_several")), latest_of_several]).select(
+            "_row", "EnrollmentID", "InformationDate"
+        )
+
+    return ctx.memo(f"income_dated_record_keys_{stage}", build, shared=True)
+
+
+def _with_record_columns(ctx: ReportContext, frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with the record columns of its ``_row`` (all null where ``_row`` is null)
+    in place of ``_row``."""
+    records = ctx.memo(
+        "income_record_columns",
+        lambda: ctx.frames["IncomeBenefits"].select(_RECORD_COLUMNS),
         shared=True,
     )
+    taken = records[frame["_row"]]
+    return frame.drop("_row", *[c for c in taken.columns if c in frame.columns]).hstack(taken)
 
 
 def income_at_start(ctx: ReportContext) -> pl.DataFrame:
     """Every served client with the project-start record dated on the project start."""
 
     def build() -> pl.DataFrame:
-        records = _dated_records(ctx, 1)
-        return (
-            _clients(ctx)
-            .join(
-                records,
-                left_on=["EnrollmentID", "EntryDate"],
-                right_on=["EnrollmentID", "InformationDate"],
-                how="left",
-            )
-            .with_columns(
-                InformationDate=pl.when(pl.col("IncomeBenefitsID").is_not_null()).then(
-                    pl.col("EntryDate")
-                )
+        records = _dated_record_keys(ctx, 1)
+        matched = _clients(ctx).join(
+            records,
+            left_on=["EnrollmentID", "EntryDate"],
+            right_on=["EnrollmentID", "InformationDate"],
+            how="left",
+        )
+        return _with_record_columns(ctx, matched).with_columns(
+            InformationDate=pl.when(pl.col("IncomeBenefitsID").is_not_null()).then(
+                pl.col("EntryDate")
             )
         )
 
-    return ctx.memo(f"income_{START}", build)
+    return _stage_memo(ctx, START, build)
 
 
 def income_at_exit(ctx: ReportContext) -> pl.DataFrame:
     """Every leaver with the project-exit record dated on the exit date."""
 
     def build() -> pl.DataFrame:
-        records = _dated_records(ctx, 3)
-        return (
+        records = _dated_record_keys(ctx, 3)
+        matched = (
             _clients(ctx)
             .filter(pl.col("leaver"))
             .join(
@@ -199,14 +261,14 @@ def income_at_exit(ctx: ReportContext) -> pl.DataFrame:
                 right_on=["EnrollmentID", "InformationDate"],
                 how="left",
             )
-            .with_columns(
-                InformationDate=pl.when(pl.col("IncomeBenefitsID").is_not_null()).then(
-                    pl.col("ExitDate")
-                )
+        )
+        return _with_record_columns(ctx, matched).with_columns(
+            InformationDate=pl.when(pl.col("IncomeBenefitsID").is_not_null()).then(
+                pl.col("ExitDate")
             )
         )
 
-    return ctx.memo(f"income_{EXIT}", build)
+    return _stage_memo(ctx, EXIT, build)
 
 
 def income_at_annual_assessment(ctx: ReportContext) -> pl.DataFrame:
@@ -215,10 +277,11 @@ def income_at_annual_assessment(ctx: ReportContext) -> pl.DataFrame:
 
     def build() -> pl.DataFrame:
         stayers = with_annual_due(ctx, _clients(ctx).filter(pl.col("stayer")))
-        records = latest_in_window(stayers, _records(ctx, ANNUAL_STAGE), ctx.params.end)
-        return stayers.join(records, on="EnrollmentID", how="left")
+        records = latest_in_window(stayers, _record_keys(ctx, ANNUAL_STAGE), ctx.params.end)
+        matched = stayers.join(records.drop("InformationDate"), on="EnrollmentID", how="left")
+        return _with_record_columns(ctx, matched)
 
-    return ctx.memo(f"income_{ANNUAL}", build)
+    return _stage_memo(ctx, ANNUAL, build)
 
 
 def income_at(ctx: ReportContext, stage: str) -> pl.DataFrame:
@@ -229,18 +292,19 @@ def income_at(ctx: ReportContext, stage: str) -> pl.DataFrame:
     }[stage](ctx)
 
 
-def _latest_record_any_stage(ctx: ReportContext) -> pl.DataFrame:
-    """EnrollmentID -> its IncomeBenefits record with the latest InformationDate, of any
-    collection stage (ties: the first in the file, as HUD's reference code's sort keeps)."""
-    return ctx.memo(
-        "income_latest_any_stage",
-        lambda: (
-            ctx.frames["IncomeBenefits"]
-            .select("EnrollmentID", *_RECORD_COLUMNS)
-            .sort("InformationDate", descending=True, nulls_last=True, maintain_order=True)
-            .unique("EnrollmentID", keep="first", maintain_order=True)
-        ),
-        shared=True,
+def _latest_record_any_stage(ctx: ReportContext, enrollment_ids: pl.Series) -> pl.DataFrame:
+    """EnrollmentID -> ``_row`` of its IncomeBenefits record with the latest
+    InformationDate, of any collection stage, for these enrollments (ties: the first in the
+    file, as HUD's reference code's sort keeps; the stable sort after the filter keeps the
+    file order)."""
+    return (
+        ctx.frames["IncomeBenefits"]
+        .select("EnrollmentID", "InformationDate")
+        .with_row_index("_row")
+        .filter(pl.col("EnrollmentID").is_in(enrollment_ids.implode()))
+        .sort("InformationDate", descending=True, nulls_last=True, maintain_order=True)
+        .unique("EnrollmentID", keep="first", maintain_order=True)
+        .select("EnrollmentID", "_row")
     )
 
 
@@ -263,23 +327,30 @@ def benefits_at(ctx: ReportContext, stage: str) -> pl.DataFrame:
 
     def build_annual() -> pl.DataFrame:
         frame = income_at_annual_assessment(ctx)
-        hoh_assessed = frame.filter(pl.col("is_hoh") & pl.col("IncomeBenefitsID").is_not_null())[
-            "HouseholdID"
-        ].implode()
+        hoh_assessed = (
+            frame.select("HouseholdID", "is_hoh", "IncomeBenefitsID")
+            .filter(pl.col("is_hoh") & pl.col("IncomeBenefitsID").is_not_null())["HouseholdID"]
+            .implode()
+        )
         members = pl.col("HouseholdID").is_in(hoh_assessed) & ~pl.col("is_hoh")
         kept = frame.filter(~members)
-        latest = (
-            frame.filter(members)
-            .select(*[c for c in frame.columns if c not in _RECORD_COLUMNS])
-            .join(_latest_record_any_stage(ctx), on="EnrollmentID", how="left")
+        others = frame.filter(members).select(
+            *[c for c in frame.columns if c not in _RECORD_COLUMNS]
+        )
+        latest = _with_record_columns(
+            ctx,
+            others.join(
+                _latest_record_any_stage(ctx, others["EnrollmentID"]),
+                on="EnrollmentID",
+                how="left",
+            ),
         )
         return pl.concat([kept, latest.select(frame.columns)], how="vertical_relaxed")
 
     def build_exit() -> pl.DataFrame:
         heads_exits = (
-            ctx.enrollments.filter(
-                (pl.col("RelationshipToHoH") == 1) & pl.col("ExitDate").is_not_null()
-            )
+            ctx.enrollments.select("HouseholdID", "RelationshipToHoH", "ExitDate")
+            .filter((pl.col("RelationshipToHoH") == 1) & pl.col("ExitDate").is_not_null())
             .select("HouseholdID", hoh_exit=pl.col("ExitDate"))
             .unique()
         )
@@ -325,7 +396,8 @@ def with_total_income(frame: pl.DataFrame, annual: bool = False) -> pl.DataFrame
         )
         .then(0.0)
     )
-    frame = frame.with_columns(
+    # Lazy, so that polars sums the sources once for the two uses of the sum.
+    frame = frame.lazy().with_columns(
         earned_income=_amount("Earned", "EarnedAmount"),
         total_income=total,
     )
@@ -344,7 +416,7 @@ def with_total_income(frame: pl.DataFrame, annual: bool = False) -> pl.DataFrame
             .then(pl.lit(ANNUAL_MISSING))
             .otherwise(group)
         )
-    return frame.with_columns(income_group=group)
+    return frame.with_columns(income_group=group).collect()
 
 
 def has_income_information() -> pl.Expr:

@@ -129,7 +129,9 @@ def bed_nights(
 def bed_night_counts(ctx: ReportContext, frame: pl.DataFrame) -> pl.DataFrame:
     """EnrollmentID -> ``bed_nights``, the number of bed nights of each night-by-night
     enrollment of ``frame``, for its length of participation."""
-    stays = frame.filter(pl.col("ProjectType") == NIGHT_BY_NIGHT_SHELTER)
+    stays = frame.select("EnrollmentID", "EntryDate", "ExitDate", "ProjectType").filter(
+        pl.col("ProjectType") == NIGHT_BY_NIGHT_SHELTER
+    )
     return bed_nights(ctx, stays).group_by("EnrollmentID").agg(bed_nights=pl.len().cast(pl.Int64))
 
 
@@ -161,11 +163,11 @@ def with_housing_move_in(ctx: ReportContext, frame: pl.DataFrame) -> pl.DataFram
     # ctx.subset() frames too). Other permanent housing: from the heads' enrollments here.
     other_ph = [t for t in PERMANENT_HOUSING if t not in PSH_AND_RRH]
     heads = (
-        ctx.enrollments.filter(
-            (pl.col("RelationshipToHoH") == 1) & pl.col("ProjectType").is_in(other_ph)
-        )
+        ctx.enrollments.lazy()  # filters only the three columns read
+        .filter((pl.col("RelationshipToHoH") == 1) & pl.col("ProjectType").is_in(other_ph))
         .group_by("HouseholdID")
         .agg(other_ph_move_in=pl.col("MoveInDate").min())
+        .collect()
     )
     frame = (
         frame.drop("hoh_housing_move_in", "housed_on", strict=False)

@@ -253,9 +253,20 @@ def _members_of(
     )
 
 
+def _has_duplicates(ids: pl.Series) -> bool:
+    """Whether an id occurs more than once (nulls count as one id, as in ``n_unique``)."""
+    if ids.len() < 2:
+        return False
+    if ids.is_sorted():
+        # ``served`` is sorted by PersonalID and its filters stay so: a repeated id is next
+        # to its twin, one comparison per row instead of hashing every id.
+        return ids.null_count() > 1 or bool((ids.slice(1) == ids.slice(0, ids.len() - 1)).any())
+    return ids.n_unique() < ids.len()
+
+
 def count_grid(
     name: str,
-    frame: pl.DataFrame,
+    frame: pl.DataFrame | pl.LazyFrame,
     rows: list[tuple[str, pl.Expr | None]],
     columns: list[tuple[str, pl.Expr]] | None = None,
     id_column: str = "PersonalID",
@@ -263,6 +274,8 @@ def count_grid(
     """Distinct ``id_column`` counts where row and column conditions both hold.
 
     A row whose expression is None is a section heading (all cells empty, as in HUD's CSV).
+    ``frame`` may be lazy (e.g. ``ctx.served.lazy().filter(...)``): polars then filters and
+    joins only the columns the conditions read, not every column of ``served``.
     """
     columns = columns if columns is not None else HOUSEHOLD_COLUMNS
     table = Table(name, [label for label, _ in columns], [label for label, _ in rows])
@@ -270,13 +283,15 @@ def count_grid(
     if not counted:
         return table
     # Each row and column condition evaluated once; a cell is the AND of two flags.
-    enrollment = ["EnrollmentID"] if "EnrollmentID" in frame.columns else []
+    enrollment = ["EnrollmentID"] if "EnrollmentID" in frame.collect_schema() else []
     flags = frame.select(
         pl.col(id_column),
         *enrollment,
         *[expr.fill_null(False).alias(f"_row{r}") for r, expr in counted],
         *[expr.fill_null(False).alias(f"_col{c}") for c, (_, expr) in enumerate(columns)],
     )
+    if isinstance(flags, pl.LazyFrame):
+        flags = flags.collect()
     cells = {
         (r, c): pl.col(f"_row{r}") & pl.col(f"_col{c}")
         for r, _ in counted
@@ -288,12 +303,13 @@ def count_grid(
 
 def count_cells(
     table: Table,
-    frame: pl.DataFrame,
+    frame: pl.DataFrame | pl.LazyFrame,
     cells: dict[tuple[int, int], pl.Expr],
     id_column: str = "PersonalID",
 ) -> None:
     """Sets each cell (r, c) of ``table`` to the distinct ``id_column`` count of the rows of
-    ``frame`` where its expression holds, and the table's members to them (lazily)."""
+    ``frame`` (eager or lazy) where its expression holds, and the table's members to them
+    (lazily)."""
     if not cells:
         return
     flags = [expr.fill_null(False).alias(f"r{r}c{c}") for (r, c), expr in cells.items()]
@@ -301,13 +317,15 @@ def count_cells(
         pl.col(id_column).cast(pl.String).alias("_id"),
         (
             pl.col("EnrollmentID").cast(pl.String)
-            if "EnrollmentID" in frame.columns
+            if "EnrollmentID" in frame.collect_schema()
             else pl.lit(None, pl.String)
         ).alias("_enrollment"),
         *flags,
     )
+    if isinstance(flagged, pl.LazyFrame):
+        flagged = flagged.collect()
     names = [f"r{r}c{c}" for r, c in cells]
-    if flagged["_id"].is_duplicated().any():
+    if _has_duplicates(flagged["_id"]):
         counts = flagged.select(
             [pl.col("_id").filter(pl.col(n)).n_unique().alias(n) for n in names]
         ).row(0)
