@@ -110,7 +110,7 @@ KNOWN_DIFFERENCES: list[KnownDifference] = [
         KnownDifference(
             report, "*", "Q4a", "*", "HMIS Software Name and Version Number", _Q4A_SPEC, _Q4A_WHY
         )
-        for report in ("apr", "caper")
+        for report in ("apr", "caper", "ce_apr")
     ],
     *_cells(
         "caper",

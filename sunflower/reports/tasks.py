@@ -17,7 +17,7 @@ def execute_run(run):
     """Run the report as its requester may see the data, store the tables, record the outcome."""
     from sunflower.reports.engine.database import from_database
     from sunflower.reports.engine.params import ReportParams
-    from sunflower.reports.engine.registry import run_report
+    from sunflower.reports.engine.registry import lookback_start, run_report
     from sunflower.reports.models import ReportRun
     from sunflower.reports.results import save_tables
 
@@ -35,7 +35,7 @@ def execute_run(run):
     try:
         params = ReportParams.from_dict(run.params)
         # The frames hold only what the requester may see (the policy, applied by the source).
-        frames = from_database(run.requested_by, params)
+        frames = from_database(run.requested_by, params, since=lookback_start(run.report, params))
         result = run_report(run.report, frames, params, progress=progress)
         save_tables(run.pk, result.tables)
     except PermissionDenied:

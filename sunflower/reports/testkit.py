@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .engine import REPORT_KINDS, ReportParams, from_csv_folder, run_report
+from .engine import REPORT_KINDS, ReportParams, from_csv_folder, questions_of, run_report
 from .engine.compare import QuestionComparison, compare_report
 from .known_differences import is_known
 
@@ -79,13 +79,26 @@ class Kit:
         """(report, slug, project_ids) for every report Sunflower has, in the kit's order."""
         for row in self.projects:
             report = row["report"]
-            if report not in REPORT_KINDS or report not in self.reports:
+            if report not in self.reports or report in self.skipped_reports():
                 continue
             ids = tuple(part.strip() for part in row["ProjectID"].split("+") if part.strip())
+            if REPORT_KINDS[report].coc_wide:
+                ids = ()  # "all with CE participation", "CoC-wide": the CoC is the scope
             yield report, row["slug"], ids
 
+    def expected_tables(self, report: str, slug: str) -> Path:
+        """``expected/<report>/<slug>/``, or ``expected/<report>/`` for a report with one run
+        (the kit keeps the SPM's tables there)."""
+        folder = self.expected / report / slug
+        return folder if folder.is_dir() else self.expected / report
+
     def skipped_reports(self) -> list[str]:
-        return [report for report in self.reports if report not in REPORT_KINDS]
+        """The kit's reports Sunflower does not have (yet): unknown, or without questions."""
+        return [
+            report
+            for report in self.reports
+            if report not in REPORT_KINDS or not questions_of(report)
+        ]
 
 
 def run_kit(kit: Kit, out: Path | None = None, progress=None) -> list[KitRun]:
@@ -98,7 +111,7 @@ def run_kit(kit: Kit, out: Path | None = None, progress=None) -> list[KitRun]:
         params = ReportParams(kit.start, kit.end, kit.coc, ids)
         result = run_report(report, frames, params)
         run = KitRun(report, slug, ids, seconds=time.perf_counter() - began)
-        run.comparisons = compare_report(result.tables, kit.expected / report / slug)
+        run.comparisons = compare_report(result.tables, kit.expected_tables(report, slug))
         if out is not None:
             for table in result.tables.values():
                 table.write_csv(out / report / slug)

@@ -16,6 +16,17 @@ APR_AND_CAPER = ("apr", "caper")
 @question("Q4a", *APR_AND_CAPER)
 def q4a(ctx: ReportContext) -> Table:
     """Project identifiers in HMIS: one row per project in the report."""
+    return project_identifiers(ctx, ctx.served)
+
+
+def project_identifiers(
+    ctx: ReportContext, active: pl.DataFrame, blank_if_not_applicable: bool = False
+) -> Table:
+    """Q4a over ``ctx.projects``; ``active`` (ProjectID, PersonalID, EnrollmentID,
+    RelationshipToHoH) holds who counts as an active client of each project.
+    ``blank_if_not_applicable``: the RRH subtype of a project that is not RRH and the
+    residential affiliation of a project that is not SSO stay empty, as the CE APR prints
+    them (the APR and CAPER print 0)."""
     columns = [
         "Organization Name",
         "Organization ID",
@@ -74,7 +85,7 @@ def q4a(ctx: ReportContext) -> Table:
         pl.col("CoCCode").drop_nulls().str.join(", ").alias("cocs"),
         pl.col("Geocode").drop_nulls().str.join(", ").alias("geocodes"),
     )
-    active = ctx.served.group_by("ProjectID").agg(
+    counts = active.group_by("ProjectID").agg(
         pl.col("PersonalID").n_unique().alias("clients"),
         pl.col("PersonalID")
         .filter(pl.col("RelationshipToHoH") == 1)
@@ -92,12 +103,13 @@ def q4a(ctx: ReportContext) -> Table:
         .join(access_points, on="ProjectID", how="left")
         .join(affiliations, on="ProjectID", how="left")
         .join(cocs, on="ProjectID", how="left")
-        .join(active, on="ProjectID", how="left")
+        .join(counts, on="ProjectID", how="left")
         .sort("ProjectID")
     )
     table = Table("Q4a", columns, [str(i) for i in range(rows.height)], label_column=False)
     # Column M (instruction 6): "the general product name of the HMIS and the version number".
     software = f"Sunflower {software_version()}".strip()
+    blank = blank_if_not_applicable
     for r, project in enumerate(rows.iter_rows(named=True)):
         values = [
             project["OrganizationName"],
@@ -105,9 +117,11 @@ def q4a(ctx: ReportContext) -> Table:
             project["ProjectName"],
             project["ProjectID"],
             project["ProjectType"],
-            project["RRHSubType"] or 0,
+            _applicable(project["RRHSubType"], project["ProjectType"] == 13 or not blank),
             project["AccessPoint"] or 0,
-            project["ResidentialAffiliation"] or 0,
+            _applicable(
+                project["ResidentialAffiliation"], project["ProjectType"] == 6 or not blank
+            ),
             project["affiliations"],
             project["cocs"],
             project["geocodes"],
@@ -124,13 +138,20 @@ def q4a(ctx: ReportContext) -> Table:
     row_of = pl.DataFrame(
         {"ProjectID": rows["ProjectID"], "row": pl.Series(range(rows.height), dtype=pl.Int32)}
     )
-    served = ctx.served.lazy().join(row_of.lazy(), on="ProjectID")
+    served = active.lazy().join(row_of.lazy(), on="ProjectID")
     person = served.select("row", pl.lit(15, pl.Int32).alias("col"), "PersonalID", "EnrollmentID")
     heads = served.filter(pl.col("RelationshipToHoH") == 1).select(
         "row", pl.lit(16, pl.Int32).alias("col"), "PersonalID", "EnrollmentID"
     )
     table.members = pl.concat([person, heads])
     return table
+
+
+def _applicable(value, applicable: bool):
+    """A Q4a element's value (0 when not recorded), or empty where it does not apply."""
+    if not applicable:
+        return None
+    return value or 0
 
 
 def _q5a_rows(ctx: ReportContext, frame: pl.DataFrame) -> list[tuple[str, pl.Expr]]:

@@ -123,7 +123,9 @@ def compare_table(question: str, table: Table | None, expected_path: Path) -> Qu
 def compare_report(tables: dict[str, Table], expected_dir: Path) -> list[QuestionComparison]:
     from .registry import question_sort_key
 
-    files = sorted(Path(expected_dir).glob("Q*.csv"), key=lambda p: question_sort_key(p.stem))
+    expected_dir = Path(expected_dir)
+    found = [*expected_dir.glob("Q*.csv"), *expected_dir.glob("spm_*.csv")]
+    files = sorted(found, key=lambda p: question_sort_key(p.stem))
     if not files:
-        raise FileNotFoundError(f"{expected_dir} has no Q*.csv tables to compare with")
+        raise FileNotFoundError(f"{expected_dir} has no Q*.csv or spm_*.csv tables to compare with")
     return [compare_table(path.stem, tables.get(path.stem), path) for path in files]

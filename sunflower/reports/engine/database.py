@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import io
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime
+from datetime import date, datetime
 
 import polars as pl
 from django.db import connection, models
@@ -196,8 +196,11 @@ def _orm_rows(queryset: models.QuerySet, columns: dict[str, models.Expression]) 
     return pl.DataFrame(data, schema=dict.fromkeys(names, pl.String))
 
 
-def from_database(user, params: ReportParams) -> HmisFrames:
+def from_database(user, params: ReportParams, since: date | None = None) -> HmisFrames:
     """Frames for ``params`` as ``user`` may see them (``user=None``: the system, unscoped).
+
+    ``since``: read enrollments active from that date on, not only those active in the
+    period (a report with a look-back, such as the SPM's seven years).
 
     Raises PermissionDenied when ``params.project_ids`` names a project the user may not
     report on.
@@ -218,7 +221,7 @@ def from_database(user, params: ReportParams) -> HmisFrames:
     selection = ExportSelection(
         project_pks=project_pks,
         coc_code=None,
-        start=params.start,
+        start=min(since, params.start) if since else params.start,
         end=params.end,
         period_type=REPORTING_PERIOD,
         include_deleted=False,

@@ -12,6 +12,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 from .frames import HmisFrames
 from .params import ReportParams
@@ -29,6 +30,20 @@ class ReportKind:
     # The HMIS CSV files its questions read, read at once before they run (a test checks
     # that a kit run reads no other).
     files: tuple[str, ...] = ()
+    # Years of history before the report start its questions read (the SPM's look-back);
+    # a database source then selects enrollments active since then, not only in the period.
+    lookback_years: int = 0
+    # Where the project choice does not apply: the whole CoC is the report's scope.
+    coc_wide: bool = False
+    # The report's universe: "module:Class", a ReportContext subclass (the CE APR's);
+    # empty for the APR's own.
+    context: str = ""
+
+    def new_context(self, frames: HmisFrames, params: ReportParams) -> ReportContext:
+        if not self.context:
+            return ReportContext(frames, params)
+        module, name = self.context.split(":")
+        return getattr(importlib.import_module(module), name)(frames, params)
 
 
 _APR_AND_CAPER_FILES = (
@@ -59,9 +74,59 @@ REPORT_KINDS = {
     "caper": ReportKind(
         "caper", "ESG CAPER FY2026", "sunflower.reports.caper", files=_APR_AND_CAPER_FILES
     ),
+    "ce_apr": ReportKind(
+        "ce_apr",
+        "Coordinated Entry APR FY2026",
+        "sunflower.reports.ce_apr",
+        files=(
+            "Project",
+            "Organization",
+            "ProjectCoC",
+            "CEParticipation",
+            "Affiliation",
+            "Client",
+            "Enrollment",
+            "Exit",
+            "Disabilities",  # chronic status at entry, as the APR's universe derives it
+            "Assessment",
+            "Event",
+        ),
+        coc_wide=True,
+        context="sunflower.reports.ce_apr.universe:CoordinatedEntryContext",
+    ),
+    "spm": ReportKind(
+        "spm",
+        "System Performance Measures FY2026",
+        "sunflower.reports.spm",
+        files=(
+            "Project",
+            "Organization",
+            "ProjectCoC",
+            "Funder",
+            "Client",
+            "Enrollment",
+            "Exit",
+            "IncomeBenefits",
+            "Services",
+        ),
+        lookback_years=7,
+        coc_wide=True,
+    ),
 }
 
 _QUESTIONS: dict[str, dict[str, QuestionFunction]] = {}
+
+
+def lookback_start(report: str, params: ReportParams) -> date | None:
+    """The first day a report reads data from, when it looks back before its period."""
+    years = REPORT_KINDS[report].lookback_years
+    if not years:
+        return None
+    start = params.start
+    # 29 February goes back to 28 February of a year without one.
+    return start.replace(
+        year=start.year - years, day=min(start.day, 28 if start.month == 2 else start.day)
+    )
 
 
 def question(name: str, *reports: str):
@@ -75,8 +140,9 @@ def question(name: str, *reports: str):
 
 
 def question_sort_key(name: str):
-    """Q4a < Q5a < Q6a < ... < Q13a1 < Q13a2 < Q22a1 < Q27m (HUD's order)."""
-    match = re.match(r"Q(\d+)([a-z]*)(\d*)", name)
+    """Q4a < Q5a < Q6a < ... < Q13a1 < Q13a2 < Q22a1 < Q27m (HUD's order); the SPM's
+    spm_1a < spm_1b < spm_2 < ... < spm_4.1 < ... < spm_7b2 likewise."""
+    match = re.match(r"(?:Q|spm_)(\d+)([a-z]*)[.]?(\d*)", name)
     number, letters, sub = match.groups() if match else (999, name, "")
     return (int(number), letters, int(sub or 0))
 
@@ -109,13 +175,14 @@ def run_report(
     questions = questions_of(report)
     if only:
         questions = {name: fn for name, fn in questions.items() if name in only}
-    ctx = ReportContext(frames, params)
+    kind = REPORT_KINDS[report]
+    ctx = kind.new_context(frames, params)
     result = ReportResult(report, params, {})
     started = time.perf_counter()
-    frames.preload(REPORT_KINDS[report].files)
+    frames.preload(kind.files)
     result.seconds["read"] = time.perf_counter() - started
     started = time.perf_counter()
-    ctx.served  # noqa: B018 - the shared universe, timed on its own
+    ctx.prepare()  # the shared universe, timed on its own
     result.seconds["universe"] = time.perf_counter() - started
     for done, (name, function) in enumerate(questions.items(), start=1):
         began = time.perf_counter()

@@ -91,6 +91,11 @@ class ReportContext:
         # What depends only on the frames and the parameters, shared with every subset.
         self._shared: dict[Hashable, object] = {}
 
+    def prepare(self) -> None:
+        """Builds the universe most questions share (a report whose questions do not read
+        ``served``, such as the SPM, overrides this)."""
+        self.served  # noqa: B018
+
     def memo(self, key: Hashable, build, shared: bool = False):
         """``build()``, computed once per context: frames several questions share (income
         stages, bed nights, annual due dates) are derived once per report run. ``shared``:
@@ -120,6 +125,12 @@ class ReportContext:
     def enrollments(self) -> pl.DataFrame:
         if self._enrollments is not None:
             return self._enrollments()
+        return self._with_household(self.enrollments_in_period())
+
+    def enrollments_in_period(self) -> pl.DataFrame:
+        """The selected projects' enrollments active in the period, with exit, project and
+        age, before the household is derived (a report with another universe, such as the
+        CE APR's, narrows these first)."""
         start, end = self.params.start, self.params.end
         exits = (
             self.frames["Exit"]
@@ -169,7 +180,7 @@ class ReportContext:
             .then(pl.lit(AGE_DK_PNTA))
             .otherwise(pl.lit(AGE_NOT_COLLECTED)),
         )
-        return self._with_household(enrollments)
+        return enrollments
 
     def _with_household(self, enrollments: pl.DataFrame) -> pl.DataFrame:
         """Household type and the HoH's dates, from every member in the report."""
