@@ -40,13 +40,23 @@ class ReportRunForm(forms.Form):
     def __init__(self, *args, projects, cocs, whole_coc_allowed: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.whole_coc_allowed = whole_coc_allowed
+        # System-level reports (CE APR, SPM) cover the whole CoC: offered only to roles that
+        # reach every project (the HMIS Lead), not cut down to one agency's share.
+        self.fields["report"].choices = [
+            (kind.slug, kind.title)
+            for kind in REPORT_KINDS.values()
+            if whole_coc_allowed or not kind.coc_wide
+        ]
         self.fields["projects"].queryset = projects
         self.fields["projects"].label_from_instance = lambda p: (
             f"{p.project_name} ({p.organization.organization_name})"
         )
         self.fields["coc"].choices = [(code, code) for code in cocs]
         self.fields["projects"].help_text = (
-            _("Leave empty to report on every project of the CoC.")
+            _(
+                "Leave empty to report on every project of the CoC. The CE APR and the "
+                "System Performance Measures always cover the whole CoC."
+            )
             if whole_coc_allowed
             else _("Leave empty to report on every project of your agency in the CoC.")
         )

@@ -12,6 +12,7 @@ entry in the audit log. URLs carry the run id, question and cell indexes, never 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
@@ -32,6 +33,7 @@ from sunflower.accounts.policy import (
 from sunflower.audit.actions import record_view
 from sunflower.consent.levels import SharingLevel
 from sunflower.reports.engine.params import ReportParams
+from sunflower.reports.engine.registry import REPORT_KINDS
 from sunflower.reports.forms import ReportRunForm
 from sunflower.reports.models import ReportRun
 from sunflower.reports.results import (
@@ -89,6 +91,12 @@ def _queue_run(request, form, reportable, everywhere: bool) -> ReportRun | None:
     coc = data["coc"]
     in_coc = reportable.filter(project_cocs__coc_code=coc).distinct()
     chosen = list(data["projects"])
+    kind = REPORT_KINDS[data["report"]]
+    if kind.coc_wide:
+        # The form offers these only to roles that reach every project; check again.
+        if not everywhere:
+            raise PermissionDenied
+        chosen = []
     # A project-level report (APR, CAPER) is of projects operating in the CoC (2.03
     # ProjectCoC); a project chosen outside it would be silently left out, so refuse it.
     outside = [p for p in chosen if not in_coc.filter(pk=p.pk).exists()]

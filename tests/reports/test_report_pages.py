@@ -384,3 +384,50 @@ def test_an_administrator_deletes_an_old_run_in_the_admin(
     assert response.status_code == 200
     assert not ReportRun.objects.filter(pk=pk).exists()
     assert not results_storage().exists(stored_name(pk, "tables.json"))
+
+
+def test_the_hmis_lead_runs_the_ce_apr_over_the_whole_coc(
+    client, report_world, django_capture_on_commit_callbacks
+):
+    """A system-level report: the CoC's access points, whatever projects are chosen."""
+    from sunflower.hmis.models import CEParticipation, Enrollment
+    from sunflower.hmis.testing import make_assessment
+    from sunflower.reports.engine.registry import questions_of
+    from sunflower.reports.results import load_tables
+
+    own, other = report_world["projects"]["own"], report_world["projects"]["other"]
+    CEParticipation.objects.create(
+        project=own,
+        access_point=1,
+        receives_referrals=0,
+        ce_participation_status_start_date=dt.date(2024, 1, 1),
+    )
+    for enrollment in Enrollment.objects.filter(project__in=[own, other]):
+        make_assessment(enrollment, assessment_date=dt.date(2025, 4, 1), assessment_type=1)
+    client.force_login(report_world["users"]["admin"])
+    # A project chosen does not narrow a CoC-wide report.
+    run = run_apr(client, django_capture_on_commit_callbacks, other, "ce_apr")
+    assert run.status == "succeeded", run.error
+    assert run.params["project_ids"] == []
+    tables = load_tables(run.pk)
+    assert set(tables) == set(questions_of("ce_apr"))
+    # Only the access point's three households (the other project is not one).
+    assert tables["Q9a"].get("Phone", "Total") == 3
+
+
+@pytest.mark.security
+def test_agency_roles_are_not_offered_coc_wide_reports_nor_can_post_them(client, report_world):
+    client.force_login(report_world["users"]["agency"])
+    page = client.get(reverse("reports:index"))
+    offered = {value for value, _label in page.context["form"].fields["report"].choices}
+    assert "apr" in offered and "ce_apr" not in offered
+    response = client.post(
+        reverse("reports:index"),
+        {"report": "ce_apr", "coc": COC, "start": START.isoformat(), "end": END.isoformat()},
+    )
+    # Not a choice for them: the form refuses it and keeps what was typed.
+    assert response.status_code == 200
+    assert "report" in response.context["form"].errors
+    from sunflower.reports.models import ReportRun
+
+    assert not ReportRun.objects.filter(report="ce_apr").exists()

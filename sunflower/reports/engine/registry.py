@@ -74,6 +74,12 @@ REPORT_KINDS = {
     "caper": ReportKind(
         "caper", "ESG CAPER FY2026", "sunflower.reports.caper", files=_APR_AND_CAPER_FILES
     ),
+    "dq": ReportKind(
+        "dq",
+        "HMIS Data Quality (HUD's data-quality tables)",
+        "sunflower.reports.data_quality",
+        files=_APR_AND_CAPER_FILES,
+    ),
     "ce_apr": ReportKind(
         "ce_apr",
         "Coordinated Entry APR FY2026",
