@@ -31,7 +31,9 @@ class ReportRunForm(forms.Form):
         widget=forms.SelectMultiple(attrs={"class": "usa-select", "size": 8}),
     )
     start = forms.DateField(
-        label=_("Report start date"), widget=forms.DateInput(attrs={"type": "date", **INPUT})
+        label=_("Report start date"),
+        help_text=_("For the PIT and HIC: the night of the count (the end date is not used)."),
+        widget=forms.DateInput(attrs={"type": "date", **INPUT}),
     )
     end = forms.DateField(
         label=_("Report end date"), widget=forms.DateInput(attrs={"type": "date", **INPUT})

@@ -149,13 +149,13 @@ def _write_cell(sheet, x: int, y: int, table: Table, r: int, c: int, formats, gr
         return
     text = table.formatted(r, c)
     kind = table.kind(r, c)
-    if kind in ("count", "rate", "money", "average"):
+    if kind in ("count", "number", "rate", "money", "average"):
         try:
             number = float(text)
         except ValueError:
             sheet.write_string(x, y, text)
             return
-        if kind == "count":
+        if kind in ("count", "number"):
             sheet.write_number(x, y, int(number))
         else:
             sheet.write_number(x, y, number, formats.get(kind))

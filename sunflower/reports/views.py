@@ -119,7 +119,8 @@ def _queue_run(request, form, reportable, everywhere: bool) -> ReportRun | None:
             requested_by=request.user,
             params=ReportParams(
                 start=data["start"],
-                end=data["end"],
+                # The PIT and HIC count one night: the start date.
+                end=data["start"] if kind.one_night else data["end"],
                 coc=coc,
                 project_ids=tuple({p.project_id for p in chosen}),
             ).to_dict(),

@@ -62,3 +62,16 @@ def test_the_database_source_is_scoped_by_the_access_policy(imported_kit):
     # No project named: only what the user may see.
     everything = from_database(admin, ReportParams(*period))
     assert set(everything["Enrollment"]["ProjectID"].unique()) == {"780"}
+
+
+def test_the_one_night_counts_read_the_database_as_the_files(imported_kit, kit_frames):
+    import datetime as dt
+
+    night = dt.date(2022, 1, 26)
+    params = ReportParams(night, night, imported_kit.coc)
+    for report in ("pit", "hic", "dq"):
+        from_csv = run_report(report, kit_frames, params)
+        from_db = run_report(report, from_database(None, params), params)
+        for name, table in from_csv.tables.items():
+            assert from_db.tables[name].to_csv() == table.to_csv(), (report, name)
+    assert from_db.tables["Q5a"].values[0][1] > 0

@@ -696,7 +696,7 @@ def pit_dates(start: dt.date, end: dt.date) -> list[tuple[str, dt.date | None]]:
     return dates
 
 
-def _active_on(ctx: ReportContext, enrollments: pl.DataFrame, day: dt.date) -> pl.DataFrame:
+def active_on(ctx: ReportContext, enrollments: pl.DataFrame, day: dt.date) -> pl.DataFrame:
     """Enrollments active on ``day``: started, moved in (PSH/RRH), and not yet exited; for
     ES night-by-night, a bed night on that date."""
     nights = (
@@ -755,7 +755,7 @@ def _pit_table(ctx: ReportContext, name: str, households: bool) -> Table:
     table = Table(name, [label for label, _ in HOUSEHOLD_COLUMNS], [m for _, m in PIT_MONTHS])
     members = []
     for r, (label, day) in enumerate(pit_dates(ctx.params.start, ctx.params.end)):
-        people = _active_on(ctx, enrollments, day) if day else enrollments.clear()
+        people = active_on(ctx, enrollments, day) if day else enrollments.clear()
         if households:
             # A household is present when any member is; it is counted by its head.
             people = heads.filter(pl.col("HouseholdID").is_in(people["HouseholdID"].implode()))

@@ -35,6 +35,8 @@ class ReportKind:
     lookback_years: int = 0
     # Where the project choice does not apply: the whole CoC is the report's scope.
     coc_wide: bool = False
+    # A count of one night (PIT, HIC): the report's start date; its end is the same day.
+    one_night: bool = False
     # The report's universe: "module:Class", a ReportContext subclass (the CE APR's);
     # empty for the APR's own.
     context: str = ""
@@ -63,6 +65,18 @@ _APR_AND_CAPER_FILES = (
     "CurrentLivingSituation",
 )
 
+# What the one-night counts read: who was where that night, and their chronic status.
+_ONE_NIGHT_FILES = (
+    "Project",
+    "Organization",
+    "ProjectCoC",
+    "Client",
+    "Enrollment",
+    "Exit",
+    "Services",
+    "Disabilities",
+)
+
 
 REPORT_KINDS = {
     "apr": ReportKind(
@@ -79,6 +93,23 @@ REPORT_KINDS = {
         "HMIS Data Quality (HUD's data-quality tables)",
         "sunflower.reports.data_quality",
         files=_APR_AND_CAPER_FILES,
+    ),
+    "pit": ReportKind(
+        "pit",
+        "Sheltered Point-in-Time Count (HDX)",
+        "sunflower.reports.pit_hic",
+        files=_ONE_NIGHT_FILES,
+        coc_wide=True,
+        one_night=True,
+        context="sunflower.reports.pit_hic.pit:PointInTimeContext",
+    ),
+    "hic": ReportKind(
+        "hic",
+        "Housing Inventory Count (HDX)",
+        "sunflower.reports.pit_hic",
+        files=(*_ONE_NIGHT_FILES, "Inventory"),
+        coc_wide=True,
+        one_night=True,
     ),
     "ce_apr": ReportKind(
         "ce_apr",

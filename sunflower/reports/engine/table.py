@@ -40,6 +40,8 @@ from .universe import (
 )
 
 COUNT, RATE, MONEY, AVERAGE, TEXT = "count", "rate", "money", "average", "text"
+# A whole number that counts no clients (beds, units): printed as a count, no drill-down.
+NUMBER = "number"
 
 _household = pl.col("household_type")
 HOUSEHOLD_COLUMNS: list[tuple[str, pl.Expr]] = [
@@ -180,7 +182,7 @@ class Table:
             return str(value)
         if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
             value = 0.0
-        if kind == COUNT:
+        if kind in (COUNT, NUMBER):
             return str(int(value))
         if kind == RATE:
             return f"{float(value):.4f}"
