@@ -3,7 +3,7 @@ by the run id, the question and the row and column indexes."""
 
 from django.urls import path
 
-from sunflower.reports import views
+from sunflower.reports import views, views_quality
 
 app_name = "reports"
 urlpatterns = [
@@ -16,4 +16,15 @@ urlpatterns = [
     ),
     path("runs/<int:pk>/download.zip", views.download_zip, name="download_zip"),
     path("runs/<int:pk>/download.xlsx", views.download_xlsx, name="download_xlsx"),
+    path("data-quality/", views_quality.index, name="quality"),
+    path(
+        "data-quality/projects/<int:pk>/",
+        views_quality.project_findings,
+        name="quality_project",
+    ),
+    path(
+        "data-quality/projects/<int:pk>/<str:question>/<int:row>/<int:col>/",
+        views_quality.finding_records,
+        name="quality_records",
+    ),
 ]

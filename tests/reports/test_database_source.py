@@ -34,7 +34,8 @@ def test_database_and_csv_give_the_same_tables(imported_kit, kit_frames):
         for name, table in from_csv.tables.items():
             assert from_db.tables[name].to_csv() == table.to_csv(), (slug, name)
         # The universe is not empty: the comparison means something.
-        assert from_db.tables["Q5a"].values[0][1] > 0, slug
+        counts = [v for t in from_db.tables.values() for row in t.values for v in row]
+        assert any(isinstance(v, int) and v > 0 for v in counts), slug
 
 
 def test_the_database_source_is_scoped_by_the_access_policy(imported_kit):
