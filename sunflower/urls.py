@@ -8,6 +8,7 @@ urlpatterns = [
     path("interchange/", include("sunflower.interchange.urls")),
     path("duplicates/", include("sunflower.dedup.urls")),
     path("reports/", include("sunflower.reports.urls")),
+    path("public/", include("sunflower.reports.urls_public")),
     path("", include("sunflower.hmis.urls")),
     path("", include("sunflower.hmis.urls_client")),
     path("", include("sunflower.hmis.urls_enrollment")),

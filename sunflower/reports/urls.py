@@ -3,7 +3,7 @@ by the run id, the question and the row and column indexes."""
 
 from django.urls import path
 
-from sunflower.reports import views, views_quality
+from sunflower.reports import views, views_dashboards, views_quality
 
 app_name = "reports"
 urlpatterns = [
@@ -16,6 +16,7 @@ urlpatterns = [
     ),
     path("runs/<int:pk>/download.zip", views.download_zip, name="download_zip"),
     path("runs/<int:pk>/download.xlsx", views.download_xlsx, name="download_xlsx"),
+    path("dashboard/", views_dashboards.dashboard, name="dashboard"),
     path("data-quality/", views_quality.index, name="quality"),
     path(
         "data-quality/projects/<int:pk>/",
