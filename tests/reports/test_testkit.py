@@ -39,8 +39,9 @@ def results(kit, kit_frames):
 
     def get(report, slug, ids):
         if (report, slug) not in cache:
+            # HUD's reference tables hold the current year only (no SPM prior year).
             cache[(report, slug)] = run_report(
-                report, kit_frames, ReportParams(kit.start, kit.end, kit.coc, ids)
+                report, kit_frames, ReportParams(kit.start, kit.end, kit.coc, ids), prior_year=False
             )
         return cache[(report, slug)]
 
@@ -81,7 +82,8 @@ def test_every_count_cell_lists_exactly_the_clients_it_counts(results, report, s
             assert table.kind(row, col) == COUNT, (table.name, row, col)
             assert table.values[row][col] == n, (table.name, table.rows[row], table.columns[col])
             checked += 1
-    assert checked > 50
+    # Every report has dozens of non-zero count cells on the kit (the SPM's fewest: 32).
+    assert checked > 25
 
 
 def test_known_differences_quote_the_specification():

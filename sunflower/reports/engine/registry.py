@@ -35,6 +35,8 @@ class ReportKind:
     lookback_years: int = 0
     # Where the project choice does not apply: the whole CoC is the report's scope.
     coc_wide: bool = False
+    # Fills the "Previous FY" and "Difference" columns by running again a year earlier.
+    prior_year: bool = False
     # A count of one night (PIT, HIC): the report's start date; its end is the same day.
     one_night: bool = False
     # The report's universe: "module:Class", a ReportContext subclass (the CE APR's);
@@ -146,17 +148,21 @@ REPORT_KINDS = {
             "IncomeBenefits",
             "Services",
         ),
-        lookback_years=7,
+        # Seven years before the current year, and one more for the prior year's measures.
+        lookback_years=8,
         coc_wide=True,
+        prior_year=True,
+        context="sunflower.reports.spm.context:SpmContext",
     ),
 }
 
 _QUESTIONS: dict[str, dict[str, QuestionFunction]] = {}
 
 
-def lookback_start(report: str, params: ReportParams) -> date | None:
-    """The first day a report reads data from, when it looks back before its period."""
-    years = REPORT_KINDS[report].lookback_years
+def lookback_start(report: str, params: ReportParams, years: int | None = None) -> date | None:
+    """The first day a report reads data from, when it looks back before its period
+    (``years`` back instead of the report's own look-back, when given)."""
+    years = REPORT_KINDS[report].lookback_years if years is None else years
     if not years:
         return None
     start = params.start
@@ -207,8 +213,11 @@ def run_report(
     params: ReportParams,
     progress: Callable[[int, int, str], None] | None = None,
     only: set[str] | None = None,
+    prior_year: bool = True,
 ) -> ReportResult:
-    """Run every question of ``report``; ``progress(done, total, question)`` after each."""
+    """Run every question of ``report``; ``progress(done, total, question)`` after each.
+    ``prior_year``: for a report with a prior-year comparison (the SPM), fill it (HUD's
+    test kit leaves it empty, so its comparison passes False)."""
     questions = questions_of(report)
     if only:
         questions = {name: fn for name, fn in questions.items() if name in only}
@@ -229,6 +238,12 @@ def run_report(
         result.seconds[name] = time.perf_counter() - began
         if progress:
             progress(done, len(questions), name)
+    if prior_year and kind.prior_year:
+        from sunflower.reports.spm.prior_year import with_prior_year
+
+        started = time.perf_counter()
+        result = with_prior_year(run_report, frames, params, result)
+        result.seconds["prior year"] = time.perf_counter() - started
     return result
 
 
