@@ -52,7 +52,9 @@ def reports_world():
         ("Wendell", "Oakes", other_project),
     ):
         client = make_client(first_name=first, last_name=last, dob=dt.date(1975, 6, 1))
-        make_enrollment(client, project, entry_date=dt.date(2025, 2, 3))
+        make_enrollment(
+            client, project, entry_date=dt.date(2025, 2, 3), move_in_date=dt.date(2025, 2, 10)
+        )
     users = {
         "agency": create_user_with_role(
             "agency@example.org",
@@ -61,6 +63,14 @@ def reports_world():
             organization=housing,
             first_name="Grace",
             last_name="Hill",
+        ),
+        "lead": create_user_with_role(
+            "lead@example.org",
+            Role.HMIS_ADMIN,
+            PASSWORD,
+            organization=make_organization(organization_name="HMIS Lead"),
+            first_name="Lena",
+            last_name="Ward",
         ),
         "access_point": create_user_with_role(
             "ap@example.org",
@@ -142,3 +152,42 @@ def test_access_point_user_is_refused(page, live_server, reports_world, shots):
     assert response.status == 403
     assert page.get_by_test_id("report-form").count() == 0
     shots(page, "access-point-refused")
+
+
+def test_the_hmis_lead_runs_the_spm_and_opens_the_data_quality_dashboard(
+    page, live_server, reports_world, shots
+):
+    sign_in(page, live_server, reports_world["users"]["lead"].email)
+    page.goto(live_server.url + reverse("reports:index"))
+    page.get_by_label("Report", exact=True).select_option("spm")
+    page.get_by_label("Continuum of Care").select_option(COC)
+    page.get_by_label("Report start date").fill("2024-10-01")
+    page.get_by_label("Report end date").fill("2025-09-30")
+    page.get_by_test_id("run-report").click()
+    page.wait_for_url(re.compile(r"/reports/runs/\d+/$"))
+    page.locator("[data-testid=run-status][data-status=succeeded]").wait_for(timeout=60_000)
+    page.locator("table[data-question=spm_7b2]").wait_for()
+    # Measure 7b.2: the three PSH clients, housed and still there at the end of the year.
+    universe = page.locator("table[data-question=spm_7b2] tbody tr").first
+    assert "3" in universe.inner_text()
+    shots(page, "spm")
+
+    page.goto(live_server.url + reverse("reports:index"))
+    page.get_by_test_id("quality-link").click()
+    page.get_by_test_id("quality-filter").wait_for()
+    page.fill("#id_start", "2025-01-01")
+    page.fill("#id_end", "2025-12-31")
+    page.get_by_test_id("quality-show").click()
+    rows = page.get_by_test_id("quality-row")
+    rows.first.wait_for()
+    assert rows.count() == 2
+    shots(page, "data-quality")
+    page.get_by_role("link", name="Flint Hills PSH").click()
+    page.get_by_test_id("quality-findings").wait_for()
+    # No SSN recorded for the test clients: a finding, opening its records.
+    page.get_by_test_id("quality-findings").locator("tr", has_text="SSN").locator("a").first.click()
+    records = page.get_by_test_id("quality-records")
+    records.wait_for()
+    assert "Rosalind Everly" in records.inner_text()
+    assert page.get_by_test_id("fix-link").count() >= 1
+    shots(page, "data-quality-records")
