@@ -50,7 +50,18 @@ def main() -> int:
     parser.add_argument("--today", default="2026-01-15", help="end of the generated data")
     parser.add_argument("--keep", help="database name to keep (reused when it has data)")
     parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
+    parser.add_argument(
+        "--spm",
+        action="store_true",
+        help="run the SPM benchmark instead (bench/spm.py: one million enrollments, 7 years)",
+    )
+    args, rest = parser.parse_known_args()
+    if args.spm:
+        import runpy
+
+        sys.argv = [str(Path(__file__).with_name("spm.py")), *rest]
+        runpy.run_path(sys.argv[0], run_name="__main__")
+        return 0
     today = date.fromisoformat(args.today)
     with scratch_database(args.keep, "sunflower_bench_reports"):
         from sunflower.hmis import models as hmis
