@@ -20,6 +20,7 @@ from sunflower.core.middleware import public
 from sunflower.reports.dashboards import MEASURES, SMALL_CELL, build, lookback, suppressed
 from sunflower.reports.engine.database import from_database
 from sunflower.reports.engine.params import ReportParams
+from sunflower.reports.forms import check_period
 from sunflower.reports.views import ACTION, _cocs_of, _reportable_projects
 
 SELECT = {"class": "usa-select"}
@@ -51,12 +52,7 @@ class DashboardFilter(forms.Form):
 
     def clean(self):
         data = super().clean()
-        start, end = data.get("start"), data.get("end")
-        if start and end:
-            if end < start:
-                self.add_error("end", _("The end date is before the start date."))
-            elif (end - start).days > 366 * 5:
-                self.add_error("end", _("A period may be at most five years."))
+        check_period(self, data)
         return data
 
 

@@ -25,6 +25,7 @@ from sunflower.consent.levels import SharingLevel
 from sunflower.reports.data_quality.dashboard import dashboard, findings_of, project_tables
 from sunflower.reports.engine.database import from_database
 from sunflower.reports.engine.params import ReportParams
+from sunflower.reports.forms import check_period
 from sunflower.reports.views import (
     ACTION,
     CLIENTS_ON_PAGE,
@@ -45,8 +46,7 @@ class QualityFilter(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("start") and data.get("end") and data["end"] < data["start"]:
-            self.add_error("end", _("The end date is before the start date."))
+        check_period(self, data)
         return data
 
 
