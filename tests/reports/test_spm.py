@@ -13,7 +13,7 @@ from sunflower.reports.engine.compare import compare_report
 from sunflower.reports.engine.table import COUNT
 from sunflower.reports.engine.universe import ReportContext
 from sunflower.reports.known_differences import is_known
-from sunflower.reports.spm.measure1 import length_of_time_homeless
+from sunflower.reports.spm.measure1 import homeless_spells, length_of_time_homeless
 
 from .builders import client, frames
 
@@ -179,6 +179,29 @@ def test_measure_2_a_start_in_ph_within_14_days_is_not_a_return():
     assert table.values[th][1] == 1
     members = table.cell_members(th, 1)
     assert members["PersonalID"].to_list() == ["B"]
+
+
+def _intervals(rows):
+    return pl.DataFrame(
+        rows, schema={"person": pl.UInt32, "start": pl.Int32, "end": pl.Int32}, orient="row"
+    )
+
+
+def test_homeless_spells_merge_touching_stays_cut_out_housing_and_keep_clients_apart():
+    kept = _intervals(
+        [
+            (1, 10, 20),
+            (1, 20, 25),  # starts the night the first ends: one spell 10-30
+            (1, 15, 30),  # overlaps both
+            (1, 40, 50),
+            (2, -400, -390),  # nights before 1970 are negative day numbers
+            (2, 10, 20),
+            (3, 5, 5),  # empty: no night
+        ]
+    )
+    removed = _intervals([(1, 42, 45), (2, 0, 100), (3, 0, 10)])
+    spells = homeless_spells(kept, removed).sort("person", "start").rows()
+    assert spells == [(1, 10, 30), (1, 40, 42), (1, 45, 50), (2, -400, -390)]
 
 
 def test_measure_1_night_by_night_counts_bed_nights_not_the_night_of_exit():
