@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "sunflower.chronic",
     "sunflower.ces",
     "sunflower.reports",
+    "sunflower.portal",
 ]
 
 MIDDLEWARE = [
@@ -95,6 +96,7 @@ MIDDLEWARE = [
     "auditlog.middleware.AuditlogMiddleware",
     "sunflower.core.middleware.LoginRequiredMiddleware",
     "sunflower.audit.middleware.RequestContextMiddleware",
+    "sunflower.portal.middleware.AgreementRequiredMiddleware",
     # Axes last: it needs the request to be fully set up to record the login attempt.
     "axes.middleware.AxesMiddleware",
 ]
@@ -159,6 +161,10 @@ CES_REFERRAL_DECISION_DAYS = int(os.environ.get("CES_REFERRAL_DECISION_DAYS", "3
 CES_REFERRAL_REMINDER_HOURS = int(os.environ.get("CES_REFERRAL_REMINDER_HOURS", "24"))
 # Put in front of the links in notification e-mails (the in-app notification links alone).
 SITE_URL = os.environ.get("SITE_URL", "")
+# The HMIS Lead's contact details on the public portal (docs/portal.md).
+HMIS_LEAD_NAME = os.environ.get("HMIS_LEAD_NAME", "Kansas Statewide Homeless Coalition — HMIS team")
+HMIS_HELP_EMAIL = os.environ.get("HMIS_HELP_EMAIL", "hmis@localhost")
+HMIS_HELP_PHONE = os.environ.get("HMIS_HELP_PHONE", "")
 CELERY_BEAT_SCHEDULE = {
     "ces-referral-deadlines": {
         "task": "sunflower.ces.check_referral_deadlines",
@@ -232,6 +238,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Sunflower HMIS <hmis@
 # --- Language, time -------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "America/Chicago")
 USE_I18N = True
 USE_TZ = True
@@ -258,6 +265,8 @@ STORAGES["documents"] = _documents_storage_settings(os.environ, VAR_DIR)
 STORAGES["reports"] = _documents_storage_settings(
     os.environ, VAR_DIR, prefix="REPORTS", folder="report_runs"
 )
+# The resource center's files (public once published; sunflower/portal/models.py).
+STORAGES["portal"] = _documents_storage_settings(os.environ, VAR_DIR, prefix="PORTAL", folder="portal_files")
 DOCUMENTS_MAX_BYTES = int(os.environ.get("DOCUMENTS_MAX_MB", "20")) * 1024 * 1024
 WHITENOISE_USE_FINDERS = not PRODUCTION
 if not PRODUCTION:

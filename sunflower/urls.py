@@ -1,14 +1,23 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.i18n import set_language
+
+from sunflower.core.middleware import public
+from sunflower.portal import views as portal_views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switcher works for visitors of the public portal too.
+    path("i18n/setlang/", public(set_language), name="set_language"),
     path("audit/", include("sunflower.audit.urls")),
     path("interchange/", include("sunflower.interchange.urls")),
     path("duplicates/", include("sunflower.dedup.urls")),
     path("reports/", include("sunflower.reports.urls")),
     path("public/", include("sunflower.reports.urls_public")),
+    path("portal/", include("sunflower.portal.urls")),
+    # The access-request queue is the "Agency requests" feature (accounts/navigation.py).
+    path("agency/requests/", portal_views.access_requests, name="agency_requests"),
+    path("agency/requests/<int:pk>/", portal_views.access_request_detail, name="agency_request"),
     path("", include("sunflower.hmis.urls")),
     path("", include("sunflower.hmis.urls_client")),
     path("", include("sunflower.hmis.urls_enrollment")),

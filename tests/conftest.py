@@ -87,6 +87,19 @@ def world(db):
 
 
 @pytest.fixture(autouse=True)
+def _no_agreement_cached_from_another_test():
+    """The agreement in force is cached (sunflower/portal/actions.py); a test's rolled-back
+    agreement must not stay in force for the next test. Every test starts with none (no
+    migration makes one), cached as none, so a page's first request costs no extra query
+    (list pages assert their query counts); creating one in a test clears the cache."""
+    from django.core.cache import cache
+
+    from sunflower.portal.actions import AGREEMENT_CACHE_KEY
+
+    cache.set(AGREEMENT_CACHE_KEY, {}, timeout=3600)
+
+
+@pytest.fixture(autouse=True)
 def _native_data_source_after_flush(request):
     """Transactional tests (live server, browser) flush every table between tests, which also
     removes the native data source that migration hmis.0002 made; put it back."""

@@ -22,6 +22,10 @@ AUDITED_MODELS = (
     "consent.ReleaseOfInformation",
     "consent.SharingRule",
     "chronic.HomelessPeriod",
+    "portal.AccessRequest",
+    "portal.AgreementSignature",
+    "portal.UserAgreement",
+    "portal.ResourcePage",
 )
 MASKED_FIELDS = ["ssn", "password"]
 

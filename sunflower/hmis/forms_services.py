@@ -7,6 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sunflower.core.forms import style  # noqa: F401  (shared by every app's forms)
 from sunflower.hmis import current_living, services
 from sunflower.hmis import vocabulary as hud
 
@@ -26,22 +27,6 @@ def _code_field(label, help_text=""):
     return forms.TypedChoiceField(
         label=label, coerce=int, required=False, empty_value=None, help_text=help_text
     )
-
-
-def style(form: forms.Form) -> None:
-    """USWDS classes and hint ids on every widget."""
-    for name, field in form.fields.items():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
-            widget.attrs.setdefault("class", "usa-checkbox__input")
-        elif isinstance(widget, forms.Textarea):
-            widget.attrs.setdefault("class", "usa-textarea")
-        elif isinstance(widget, forms.Select):
-            widget.attrs.setdefault("class", "usa-select")
-        else:
-            widget.attrs.setdefault("class", "usa-input")
-        if field.help_text:
-            widget.attrs.setdefault("aria-describedby", f"id_{name}-hint")
 
 
 def refresh_on_change(field, url: str, target: str, select: str | None = None) -> None:

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from sunflower.accounts.demo import DEMO_PASSWORD, ensure_demo_logins
 from sunflower.ces.demo import load_ces_demo
+from sunflower.portal.demo import load_portal_demo
 
 
 class Command(BaseCommand):
@@ -25,8 +26,16 @@ class Command(BaseCommand):
         call_command("generate_demo_data", clients=clients, if_empty=True, stdout=self.stdout)
         logins = ensure_demo_logins()
         self.stdout.write(load_ces_demo().line())
+        users = [_user(login.email) for login, _agency in logins]
+        self.stdout.write(load_portal_demo(users).line())
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {DEMO_PASSWORD})"))
         for login, agency in logins:
             duty = f" + {login.duty.label}" if login.duty else ""
             self.stdout.write(f"  {login.email:<40} {login.role.label}{duty} - {agency}")
+
+
+def _user(email: str):
+    from sunflower.accounts.models import User
+
+    return User.objects.get(email=email)

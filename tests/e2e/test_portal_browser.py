@@ -1,0 +1,122 @@
+"""The new-user access flow in a real browser: a person requests access on the public portal,
+their agency administrator and then the HMIS team approve it, the person follows the e-mailed
+link, chooses a password, signs the New User Agreement, and signs in to the live system.
+
+Screenshots of each step: test-artifacts/e2e/portal/NN-step.png."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from sunflower.accounts.roles import Role
+from sunflower.accounts.testing import create_user_with_role
+
+pytestmark = [pytest.mark.portal, pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "Sunflower-e2e-password-2026"
+NEW_PASSWORD = "Prairie-wind-sunflower-42"
+_shot_numbers = itertools.count(1)
+
+
+@pytest.fixture
+def shots(screenshot_taker):
+    return screenshot_taker("portal", _shot_numbers)
+
+
+def sign_in(page, live_server, email, password=PASSWORD):
+    page.context.clear_cookies()
+    page.goto(live_server.url + reverse("login"))
+    page.fill("#id_username", email)
+    page.fill("#id_password", password)
+    page.click("[data-testid=sign-in]")
+    page.wait_for_url(live_server.url + reverse("home"))
+
+
+def decide(page, live_server, person: str, note: str) -> None:
+    page.goto(live_server.url + reverse("agency_requests"))
+    page.get_by_role("link", name=person).click()
+    page.click("label[for=id_decision_0]")  # USWDS hides the input behind its label
+    page.fill("#id_note", note)
+    page.click("[data-testid=record-decision]")
+    page.wait_for_url(live_server.url + reverse("agency_requests"))
+
+
+def test_a_new_user_requests_access_is_approved_twice_signs_and_signs_in(page, live_server, shots):
+    from sunflower.hmis.testing import make_organization
+    from sunflower.portal.models import UserAgreement
+
+    agency = make_organization(organization_name="Flint Hills Housing")
+    create_user_with_role(
+        "admin@flinthills.example",
+        Role.AGENCY_ADMIN,
+        PASSWORD,
+        agency,
+        first_name="Mae",
+        last_name="Turner",
+    )
+    create_user_with_role(
+        "team@hmis.example", Role.HMIS_ADMIN, PASSWORD, first_name="Lee", last_name="Ortiz"
+    )
+    UserAgreement.objects.create(
+        version="2026-1", body="I keep client information **confidential**."
+    )
+    from sunflower.accounts.models import User
+    from sunflower.portal.models import AgreementSignature
+
+    agreement = UserAgreement.objects.get()
+    for reviewer in User.objects.all():  # the reviewers signed long ago
+        AgreementSignature.objects.create(
+            user=reviewer, agreement=agreement, typed_name=reviewer.get_full_name()
+        )
+
+    # The public portal: no sign-in.
+    page.goto(live_server.url + reverse("portal:access"))
+    page.click("[data-testid=request-access-link]")
+    page.fill("#id_first_name", "Rosa")
+    page.fill("#id_last_name", "Delgado")
+    page.fill("#id_email", "rosa@flinthills.example")
+    page.select_option("#id_organization", label="Flint Hills Housing")
+    page.select_option("#id_requested_role", Role.AGENCY_CES.value)
+    page.fill("#id_supervisor_name", "Mae Turner")
+    page.fill("#id_supervisor_email", "rosa@flinthills.example")  # a mistake: her own address
+    page.click("[data-testid=submit-access-request]")
+    assert page.locator("[data-testid=error-supervisor_email]").is_visible()
+    assert page.input_value("#id_first_name") == "Rosa"  # nothing typed is lost
+    page.fill("#id_supervisor_email", "mae@flinthills.example")
+    shots(page, "access-request")
+    page.click("[data-testid=submit-access-request]")
+    page.wait_for_selector("[data-testid=access-request-sent]")
+    assert any(m.to == ["admin@flinthills.example"] for m in mail.outbox)
+
+    # The agency administrator, then the HMIS team.
+    sign_in(page, live_server, "admin@flinthills.example")
+    decide(page, live_server, "Rosa Delgado", "Our new case manager")
+    shots(page, "agency-approved")
+    sign_in(page, live_server, "team@hmis.example")
+    decide(page, live_server, "Rosa Delgado", "Trainings assigned")
+    assert User.objects.get(email="rosa@flinthills.example").is_active is False
+
+    # The e-mailed link: password, agreement, active.
+    message = next(m for m in reversed(mail.outbox) if m.to == ["rosa@flinthills.example"])
+    link = re.search(r"(/portal/onboarding/\S+/)", message.body).group(1)
+    page.context.clear_cookies()
+    page.goto(live_server.url + link)
+    page.fill("#id_password1", NEW_PASSWORD)
+    page.fill("#id_password2", NEW_PASSWORD)
+    page.click("[data-testid=choose-password]")
+    page.wait_for_selector("[data-testid=agreement-text]")
+    assert "confidential" in page.inner_text("[data-testid=agreement-text]")
+    page.fill("#id_typed_name", "Rosa Delgado")
+    page.click("label[for=id_agree]")
+    shots(page, "agreement")
+    page.click("[data-testid=sign-agreement]")
+    page.wait_for_selector("[data-testid=account-active]")
+    shots(page, "account-active")
+
+    sign_in(page, live_server, "rosa@flinthills.example", NEW_PASSWORD)
+    assert "Flint Hills Housing" in page.inner_text("main")
