@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "sunflower.ces",
     "sunflower.reports",
     "sunflower.portal",
+    "sunflower.training",
 ]
 
 MIDDLEWARE = [

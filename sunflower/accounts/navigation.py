@@ -96,6 +96,13 @@ FEATURES: tuple[Feature, ...] = (
         _("Access and onboarding, governance: users, projects and approvals"),
     ),
     Feature(
+        "training_completion",
+        _("Training completion"),
+        "training:completion",
+        Action.MANAGE_USERS_PROJECTS_APPROVALS,
+        _("Training: who has passed which required course, across agencies"),
+    ),
+    Feature(
         "duplicates",
         _("Duplicates"),
         "dedup:queue",

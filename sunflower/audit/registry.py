@@ -26,6 +26,7 @@ AUDITED_MODELS = (
     "portal.AgreementSignature",
     "portal.UserAgreement",
     "portal.ResourcePage",
+    "training.QuizAttempt",
 )
 MASKED_FIELDS = ["ssn", "password"]
 

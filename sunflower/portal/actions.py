@@ -27,6 +27,9 @@ from .models import AccessRequest, AgreementSignature, UserAgreement
 ONBOARDING_SALT = "sunflower.portal.onboarding"
 ONBOARDING_DAYS = 30
 AGREEMENT_CACHE_KEY = "portal:agreement-in-force"
+# More conditions on switching an account on, added by higher apps (training registers its
+# required courses): each takes the user and returns what is still to do.
+ONBOARDING_REQUIREMENTS: list = []
 
 
 def absolute(path: str) -> str:
@@ -248,14 +251,16 @@ def sign_agreement(user, agreement: UserAgreement, typed_name: str, ip_address: 
 
 
 def activation_blockers(user) -> list[str]:
-    """What the person must still do before the account is switched on. Trainings and the
-    practice test join this list when the training slice lands (docs/portal.md)."""
+    """What the person must still do before the account is switched on: a password, the
+    agreement, and what ``ONBOARDING_REQUIREMENTS`` add (the required trainings)."""
     blockers = []
     if not user.has_usable_password():
         blockers.append(_("Choose a password."))
     agreement = agreement_in_force()
     if agreement is not None and not has_signed(user, agreement):
         blockers.append(_("Sign the New User Agreement."))
+    for requirement in ONBOARDING_REQUIREMENTS:
+        blockers.extend(requirement(user))
     return blockers
 
 

@@ -122,6 +122,15 @@ def request_access_sent(request):
 # --- onboarding ---------------------------------------------------------------------------
 
 
+def onboarding_account(request):
+    """The not-yet-active account whose owner confirmed their password on the onboarding
+    page in this session (trainings are taken before the account can sign in)."""
+    from sunflower.accounts.models import User
+
+    pk = request.session.get(ONBOARDING_SESSION_KEY)
+    return User.objects.filter(pk=pk, is_active=False).first() if pk else None
+
+
 @public
 @require_http_methods(["GET", "POST"])
 def onboarding(request, token: str):
@@ -176,6 +185,7 @@ def onboarding(request, token: str):
             "agreement": agreement,
             "agreement_html": render_markdown(agreement.body) if agreement else "",
             "blockers": actions.activation_blockers(account),
+            "can_train": request.session.get(ONBOARDING_SESSION_KEY) == account.pk,
         },
     )
 

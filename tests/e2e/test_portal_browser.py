@@ -1,6 +1,7 @@
 """The new-user access flow in a real browser: a person requests access on the public portal,
 their agency administrator and then the HMIS team approve it, the person follows the e-mailed
-link, chooses a password, signs the New User Agreement, and signs in to the live system.
+link, chooses a password, signs the New User Agreement, passes the required training (a
+lesson and its quiz; a wrong answer first), and, the account now active, signs in.
 
 Screenshots of each step: test-artifacts/e2e/portal/NN-step.png."""
 
@@ -65,6 +66,17 @@ def test_a_new_user_requests_access_is_approved_twice_signs_and_signs_in(page, l
     UserAgreement.objects.create(
         version="2026-1", body="I keep client information **confidential**."
     )
+    from sunflower.training.models import Choice, Course, Lesson, Question
+
+    course = Course.objects.create(
+        slug="hmis-basics", title="HMIS basics", required_for=[Role.AGENCY_CES.value]
+    )
+    Lesson.objects.create(course=course, title="Search first", body="Search **before** creating.")
+    question = Question.objects.create(
+        course=course, text="What do you do before creating a client?"
+    )
+    Choice.objects.create(question=question, text="Create it at once")
+    Choice.objects.create(question=question, text="Search for the client", is_correct=True)
     from sunflower.accounts.models import User
     from sunflower.portal.models import AgreementSignature
 
@@ -115,7 +127,26 @@ def test_a_new_user_requests_access_is_approved_twice_signs_and_signs_in(page, l
     page.click("label[for=id_agree]")
     shots(page, "agreement")
     page.click("[data-testid=sign-agreement]")
-    page.wait_for_selector("[data-testid=account-active]")
+    page.wait_for_selector("[data-testid=start-training]")
+    assert "Pass the training" in page.inner_text("[data-testid=onboarding-steps]")
+    assert User.objects.get(email="rosa@flinthills.example").is_active is False
+
+    # The required training: the lesson, then the quiz (a wrong answer first).
+    page.click("[data-testid=start-training]")
+    page.get_by_role("link", name="HMIS basics").click()
+    page.get_by_role("link", name="Search first").click()
+    page.click("[data-testid=lesson-done]")
+    page.click("[data-testid=take-quiz]")
+    page.click(f"label[for=id_q{question.pk}_0]")  # "Create it at once"
+    page.click("[data-testid=submit-quiz]")
+    page.wait_for_selector("[data-testid=quiz-failed]")
+    assert User.objects.get(email="rosa@flinthills.example").is_active is False
+    page.click(f"label[for=id_q{question.pk}_1]")
+    shots(page, "quiz")
+    page.click("[data-testid=submit-quiz]")
+    page.wait_for_url(live_server.url + reverse("login"))
+    assert "Your account is active" in page.inner_text("main")
+    assert User.objects.get(email="rosa@flinthills.example").is_active is True
     shots(page, "account-active")
 
     sign_in(page, live_server, "rosa@flinthills.example", NEW_PASSWORD)

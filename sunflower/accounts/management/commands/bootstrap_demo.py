@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from sunflower.accounts.demo import DEMO_PASSWORD, ensure_demo_logins
 from sunflower.ces.demo import load_ces_demo
 from sunflower.portal.demo import load_portal_demo
+from sunflower.training.demo import load_training_demo
 
 
 class Command(BaseCommand):
@@ -28,6 +29,9 @@ class Command(BaseCommand):
         self.stdout.write(load_ces_demo().line())
         users = [_user(login.email) for login, _agency in logins]
         self.stdout.write(load_portal_demo(users).line())
+        self.stdout.write(
+            f"Training: {load_training_demo(users)} courses, passed by the demo logins."
+        )
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {DEMO_PASSWORD})"))
         for login, agency in logins:

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class TrainingConfig(AppConfig):
+    name = "sunflower.training"
+    verbose_name = "Training"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from sunflower.portal.actions import ONBOARDING_REQUIREMENTS
+
+        from .actions import training_blockers
+
+        # An account is switched on only when its required trainings are passed too.
+        if training_blockers not in ONBOARDING_REQUIREMENTS:
+            ONBOARDING_REQUIREMENTS.append(training_blockers)
