@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "sunflower.reports",
     "sunflower.portal",
     "sunflower.training",
+    "sunflower.helpdesk",
 ]
 
 MIDDLEWARE = [
@@ -166,6 +167,13 @@ SITE_URL = os.environ.get("SITE_URL", "")
 HMIS_LEAD_NAME = os.environ.get("HMIS_LEAD_NAME", "Kansas Statewide Homeless Coalition — HMIS team")
 HMIS_HELP_EMAIL = os.environ.get("HMIS_HELP_EMAIL", "hmis@localhost")
 HMIS_HELP_PHONE = os.environ.get("HMIS_HELP_PHONE", "")
+# Help desk: (first response, resolution) targets in hours per priority (docs/helpdesk.md).
+HELPDESK_TARGET_HOURS = {
+    "urgent": (2, 24),
+    "high": (8, 72),
+    "normal": (24, 120),
+    "low": (48, 240),
+}
 CELERY_BEAT_SCHEDULE = {
     "ces-referral-deadlines": {
         "task": "sunflower.ces.check_referral_deadlines",

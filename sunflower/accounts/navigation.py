@@ -96,6 +96,13 @@ FEATURES: tuple[Feature, ...] = (
         _("Access and onboarding, governance: users, projects and approvals"),
     ),
     Feature(
+        "helpdesk",
+        _("Help desk"),
+        "helpdesk:queue",
+        Action.MANAGE_USERS_PROJECTS_APPROVALS,
+        _("Help desk: tickets from the web form and e-mail, replies, notes and targets"),
+    ),
+    Feature(
         "training_completion",
         _("Training completion"),
         "training:completion",

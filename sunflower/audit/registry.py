@@ -27,6 +27,8 @@ AUDITED_MODELS = (
     "portal.UserAgreement",
     "portal.ResourcePage",
     "training.QuizAttempt",
+    "helpdesk.Ticket",
+    "helpdesk.TicketMessage",
 )
 MASKED_FIELDS = ["ssn", "password"]
 
