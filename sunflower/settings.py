@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "sunflower.portal",
     "sunflower.training",
     "sunflower.helpdesk",
+    "sunflower.governance",
 ]
 
 MIDDLEWARE = [

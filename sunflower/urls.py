@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from sunflower.core.middleware import public
+from sunflower.governance import views as governance_views
 from sunflower.portal import views as portal_views
 
 urlpatterns = [
@@ -20,6 +21,9 @@ urlpatterns = [
     # The access-request queue is the "Agency requests" feature (accounts/navigation.py).
     path("agency/requests/", portal_views.access_requests, name="agency_requests"),
     path("agency/requests/<int:pk>/", portal_views.access_request_detail, name="agency_request"),
+    path("agency/", include("sunflower.governance.urls")),
+    # The Oversight Committee's page is the "Committee" feature (accounts/navigation.py).
+    path("committee/", governance_views.committee, name="committee"),
     path("", include("sunflower.hmis.urls")),
     path("", include("sunflower.hmis.urls_client")),
     path("", include("sunflower.hmis.urls_enrollment")),

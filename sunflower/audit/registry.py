@@ -29,6 +29,8 @@ AUDITED_MODELS = (
     "training.QuizAttempt",
     "helpdesk.Ticket",
     "helpdesk.TicketMessage",
+    "governance.ProgramRequest",
+    "governance.CommitteeVote",
 )
 MASKED_FIELDS = ["ssn", "password"]
 
