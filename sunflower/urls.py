@@ -21,7 +21,7 @@ urlpatterns = [
     # The access-request queue is the "Agency requests" feature (accounts/navigation.py).
     path("agency/requests/", portal_views.access_requests, name="agency_requests"),
     path("agency/requests/<int:pk>/", portal_views.access_request_detail, name="agency_request"),
-    path("agency/", include("sunflower.governance.urls")),
+    path("", include("sunflower.governance.urls")),
     # The Oversight Committee's page is the "Committee" feature (accounts/navigation.py).
     path("committee/", governance_views.committee, name="committee"),
     path("", include("sunflower.hmis.urls")),

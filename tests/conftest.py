@@ -87,6 +87,18 @@ def world(db):
 
 
 @pytest.fixture(autouse=True)
+def _english_unless_a_test_asks():
+    """A request in Spanish leaves Spanish active in the thread (LocaleMiddleware activates
+    it); the next test starts in the default language again."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _no_agreement_cached_from_another_test():
     """The agreement in force is cached (sunflower/portal/actions.py); a test's rolled-back
     agreement must not stay in force for the next test. Every test starts with none (no

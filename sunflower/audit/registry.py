@@ -31,6 +31,7 @@ AUDITED_MODELS = (
     "helpdesk.TicketMessage",
     "governance.ProgramRequest",
     "governance.CommitteeVote",
+    "governance.MeetingQuestion",
 )
 MASKED_FIELDS = ["ssn", "password"]
 

@@ -283,3 +283,42 @@ def _add_funders_and_beds(request: ProgramRequest, project: Project, hmis_user) 
             inventory_start_date=start,
             user=hmis_user,
         )
+
+
+# --- the End User Committee -------------------------------------------------------------
+
+
+def meeting_calendar(meetings) -> bytes:
+    """The committee's meetings as one .ics file (subscribe or import)."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//Sunflower HMIS//End User Committee//EN")
+    calendar.add("version", "2.0")
+    for meeting in meetings:
+        event = icalendar.Event()
+        event.add("uid", f"end-user-meeting-{meeting.pk}@sunflower-hmis")
+        event.add("dtstamp", timezone.now())
+        event.add("dtstart", meeting.starts_at)
+        event.add("dtend", meeting.starts_at + timedelta(minutes=meeting.minutes))
+        event.add("summary", meeting.title)
+        event.add("location", meeting.place)
+        calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def post_question(meeting, user, text: str):
+    from .models import MeetingQuestion
+
+    if not meeting.is_upcoming():
+        raise ValidationError(_("Questions are posted before the meeting."))
+    if not text.strip():
+        raise ValidationError({"text": _("Write your question.")})
+    return MeetingQuestion.objects.create(meeting=meeting, author=user, text=text.strip())
+
+
+def answer_question(question, user, answer: str):
+    _require_team(user)
+    if not answer.strip():
+        raise ValidationError({"answer": _("Write the answer.")})
+    question.answer, question.answered_at = answer.strip(), timezone.now()
+    question.save(update_fields=["answer", "answered_at"])
+    return question

@@ -91,3 +91,15 @@ class VoteForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         style(self)
+
+
+class QuestionForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your question for the meeting"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Never include client names or other identifying details."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style(self)

@@ -116,3 +116,41 @@ class CommitteeVote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member}: {self.vote}"
+
+
+class EndUserMeeting(models.Model):
+    """A meeting of the HMIS & CES End User Committee: open to every HMIS user; the calendar,
+    agendas and notes are public (they never hold client information)."""
+
+    title = models.CharField(_("title"), max_length=200, default="HMIS & CES End User Committee")
+    starts_at = models.DateTimeField(_("starts"))
+    minutes = models.PositiveSmallIntegerField(_("length in minutes"), default=60)
+    place = models.CharField(_("where (room or video link)"), max_length=300)
+    agenda = models.TextField(_("agenda (Markdown)"), blank=True)
+    notes = models.TextField(_("notes (Markdown)"), blank=True)
+
+    class Meta:
+        ordering = ["-starts_at"]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.starts_at:%Y-%m-%d}"
+
+    def is_upcoming(self) -> bool:
+        return self.starts_at >= timezone.now()
+
+
+class MeetingQuestion(models.Model):
+    """A question a user posts ahead of a meeting, for the HMIS team to take up."""
+
+    meeting = models.ForeignKey(EndUserMeeting, on_delete=models.CASCADE, related_name="questions")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("your question"))
+    posted_at = models.DateTimeField(default=timezone.now)
+    answer = models.TextField(blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["posted_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:80]

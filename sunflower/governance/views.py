@@ -6,17 +6,21 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from sunflower.accounts.policy import Action, Scope, agency_ids_with, can, require
 from sunflower.core.forms import add_validation_errors
+from sunflower.core.middleware import public
 from sunflower.hmis.models import Organization
+from sunflower.portal.markup import render_markdown
 
 from . import actions
-from .forms import ProgramRequestForm, ReviewForm, ScheduleForm, VoteForm
-from .models import ProgramRequest
+from .forms import ProgramRequestForm, QuestionForm, ReviewForm, ScheduleForm, VoteForm
+from .models import EndUserMeeting, MeetingQuestion, ProgramRequest
 
 
 def _agencies(user) -> set[int]:
@@ -128,3 +132,56 @@ def committee(request):
     return render(
         request, "governance/committee.html", {"waiting": list(waiting), "decided": list(decided)}
     )
+
+
+# --- the End User Committee -------------------------------------------------------------
+
+
+@public
+def end_user_committee(request):
+    """Public: upcoming and past meetings with agendas and notes; signed-in users post
+    questions ahead of a meeting."""
+    meetings = list(EndUserMeeting.objects.prefetch_related("questions__author"))
+    upcoming = sorted((m for m in meetings if m.is_upcoming()), key=lambda m: m.starts_at)
+    past = [m for m in meetings if not m.is_upcoming()][:12]
+    form = QuestionForm(request.POST or None)
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect(reverse("login") + "?next=" + request.path)
+        meeting = get_object_or_404(EndUserMeeting, pk=request.POST.get("meeting"))
+        if form.is_valid():
+            try:
+                actions.post_question(meeting, request.user, form.cleaned_data["text"])
+            except ValidationError as error:
+                add_validation_errors(form, error)
+            else:
+                messages.success(request, _("Your question is posted for the meeting."))
+                return redirect(request.path)
+    return render(
+        request,
+        "governance/end_user_committee.html",
+        {
+            "upcoming": [(m, render_markdown(m.agenda)) for m in upcoming],
+            "past": [(m, render_markdown(m.agenda), render_markdown(m.notes)) for m in past],
+            "form": form,
+            "team": can(request.user, Action.MANAGE_USERS_PROJECTS_APPROVALS),
+        },
+    )
+
+
+@public
+def end_user_calendar(request):
+    ics = actions.meeting_calendar(EndUserMeeting.objects.all())
+    response = HttpResponse(ics, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="end-user-committee.ics"'
+    return response
+
+
+@require_POST
+def answer(request, pk: int):
+    question = get_object_or_404(MeetingQuestion, pk=pk)
+    try:
+        actions.answer_question(question, request.user, request.POST.get("answer", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("governance:end_user_committee")

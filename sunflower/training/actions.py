@@ -103,7 +103,7 @@ def statuses(user, courses=None) -> list[CourseStatus]:
 def training_blockers(user) -> list[str]:
     """The onboarding requirement: every required course passed (portal.actions)."""
     return [
-        _("Pass the training \u201c%(course)s\u201d.") % {"course": status.course.title}
+        _("Pass the training “%(course)s”.") % {"course": status.course.title}
         for status in statuses(user, required_courses(user))
         if not status.current
     ]

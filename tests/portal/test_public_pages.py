@@ -88,3 +88,8 @@ def test_the_public_pages_are_translated_into_spanish(client):
     assert 'lang="es"' in html
     assert "¿Qué es HMIS?" in html
     assert "Solicitar acceso" in client.get(reverse("portal:access")).content.decode()
+
+
+def test_the_public_help_desk_form_is_in_spanish_too(client):
+    html = client.get(reverse("helpdesk:new"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert 'lang="es"' in html and "Consultar a la mesa de ayuda" in html
