@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from sunflower.core.admin import RecordAdmin
 from sunflower.interchange.models import ImportFinding, ImportRun
 
 
@@ -14,7 +15,7 @@ class ImportFindingInline(admin.TabularInline):
 
 
 @admin.register(ImportRun)
-class ImportRunAdmin(admin.ModelAdmin):
+class ImportRunAdmin(RecordAdmin):
     """Import runs are audit records: readable, never edited here."""
 
     list_display = [
@@ -24,12 +25,6 @@ class ImportRunAdmin(admin.ModelAdmin):
     list_filter = ["status", "dry_run"]
     search_fields = ["original_name", "source_name"]
     inlines = [ImportFindingInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ImportFinding)

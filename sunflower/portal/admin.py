@@ -3,6 +3,8 @@ administrators only: accounts/admin_site.py). Requests and signatures are read-o
 
 from django.contrib import admin
 
+from sunflower.core.admin import RecordAdmin
+
 from .models import AccessRequest, AgreementSignature, ResourceFile, ResourcePage, UserAgreement
 
 
@@ -36,25 +38,14 @@ class UserAgreementAdmin(admin.ModelAdmin):
 
 
 @admin.register(AgreementSignature)
-class AgreementSignatureAdmin(admin.ModelAdmin):
+class AgreementSignatureAdmin(RecordAdmin):
     list_display = ["user", "agreement", "signed_at", "ip_address"]
     list_filter = ["agreement"]
     search_fields = ["user__email", "typed_name"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(AccessRequest)
-class AccessRequestAdmin(admin.ModelAdmin):
+class AccessRequestAdmin(RecordAdmin):
     list_display = ["pk", "organization", "requested_role", "status", "submitted_at"]
     list_filter = ["status", "requested_role"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False  # decided on the queue page, through the actions
+    # Decided on the queue page, through the actions.

@@ -6,18 +6,13 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from sunflower.core.admin import RecordAdmin
 from sunflower.reports.models import ReportRun
 
 
 @admin.register(ReportRun)
-class ReportRunAdmin(admin.ModelAdmin):
+class ReportRunAdmin(RecordAdmin):
     list_display = ("pk", "report", "requested_by", "status", "created_at", "seconds")
     list_filter = ("report", "status")
     date_hierarchy = "created_at"
     readonly_fields = [field.name for field in ReportRun._meta.fields] + ["projects"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -69,10 +69,12 @@ def _valid_until(course: Course, passed_at: datetime | None) -> datetime | None:
     return add_months(passed_at, course.refresher_months)
 
 
-def statuses(user, courses=None) -> list[CourseStatus]:
+def statuses(user, courses=None, required=None) -> list[CourseStatus]:
     """Each course's standing for ``user``, in three queries whatever the number of courses."""
     courses = list(courses if courses is not None else Course.objects.filter(is_published=True))
-    required = {course.pk for course in required_courses(user)}
+    required = {
+        course.pk for course in (required if required is not None else required_courses(user))
+    }
     lesson_counts: dict[int, int] = {}
     for course_id in Lesson.objects.filter(course__in=courses).values_list("course_id", flat=True):
         lesson_counts[course_id] = lesson_counts.get(course_id, 0) + 1
@@ -102,9 +104,10 @@ def statuses(user, courses=None) -> list[CourseStatus]:
 
 def training_blockers(user) -> list[str]:
     """The onboarding requirement: every required course passed (portal.actions)."""
+    courses = required_courses(user)
     return [
         _("Pass the training “%(course)s”.") % {"course": status.course.title}
-        for status in statuses(user, required_courses(user))
+        for status in statuses(user, courses, required=courses)
         if not status.current
     ]
 

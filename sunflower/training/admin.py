@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 
+from sunflower.core.admin import RecordAdmin
+
 from .models import Choice, Course, Lesson, Question, QuizAttempt
 
 
@@ -37,12 +39,6 @@ class QuestionAdmin(admin.ModelAdmin):
 
 
 @admin.register(QuizAttempt)
-class QuizAttemptAdmin(admin.ModelAdmin):
+class QuizAttemptAdmin(RecordAdmin):
     list_display = ["user", "course", "score_percent", "passed", "taken_at"]
     list_filter = ["course", "passed"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
