@@ -86,6 +86,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: /practice/ is the whole application on the training database (docs/training.md).
+    "sunflower.training.environment.PracticeEnvironmentMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -119,6 +121,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "sunflower.accounts.context_processors.navigation",
+                "sunflower.training.context_processors.practice",
             ],
         },
     },
@@ -133,13 +136,43 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# WAL lets the in-process job runner write while pages read.
+_SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;",
+    "transaction_mode": "IMMEDIATE",
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets the in-process job runner write while pages read.
-    DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;",
-        "transaction_mode": "IMMEDIATE",
-    }
+    DATABASES["default"]["OPTIONS"] = dict(_SQLITE_OPTIONS)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+
+def _training_database() -> dict:
+    """The training environment's database (docs/training.md): synthetic data only. By default
+    beside the live one: var/training.sqlite3, or the live PostgreSQL name + "_training"."""
+    url = os.environ.get("TRAINING_DATABASE_URL")
+    if url:
+        training = dj_database_url.parse(url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"])
+    else:
+        training = {**DATABASES["default"], "TEST": {}}
+        if training["ENGINE"] == "django.db.backends.sqlite3":
+            training["NAME"] = str(VAR_DIR / "training.sqlite3")
+        else:
+            training["NAME"] = f"{training['NAME']}_training"
+    if training["ENGINE"] == "django.db.backends.sqlite3":
+        training["OPTIONS"] = dict(_SQLITE_OPTIONS)
+        training["CONN_MAX_AGE"] = 0
+    live = DATABASES["default"]
+    if (training["ENGINE"], training.get("HOST"), training.get("PORT"), training["NAME"]) == (
+        live["ENGINE"], live.get("HOST"), live.get("PORT"), live["NAME"]
+    ):
+        raise ImproperlyConfigured(
+            "TRAINING_DATABASE_URL names the live database: the training environment needs a "
+            "database of its own."
+        )
+    return training
+
+
+DATABASES["training"] = _training_database()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, jobs ----------------------------------------------------------------------------
@@ -148,6 +181,8 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The training environment's cache keys never meet the live site's.
+CACHES["default"]["KEY_FUNCTION"] = "sunflower.training.environment.cache_key"
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None

@@ -64,7 +64,9 @@ def _county_of(project, counties_by_fips):
     return None
 
 
-def load_ces_demo(today: dt.date | None = None) -> CesDemoSummary:
+def load_ces_demo(today: dt.date | None = None, admin=None) -> CesDemoSummary:
+    """``admin`` designates the access points: the demo HMIS administrator unless given (the
+    training environment passes its own)."""
     from sunflower.accounts.demo import DEMO_DOMAIN, LEAD_NAME
     from sunflower.accounts.models import User
     from sunflower.ces.setup import ensure_ces_setup
@@ -72,7 +74,8 @@ def load_ces_demo(today: dt.date | None = None) -> CesDemoSummary:
     summary = CesDemoSummary()
     today = today or timezone.localdate()
     ensure_ces_setup()
-    admin = User.objects.filter(email=f"hmis-admin@{DEMO_DOMAIN}", is_active=True).first()
+    if admin is None:
+        admin = User.objects.filter(email=f"hmis-admin@{DEMO_DOMAIN}", is_active=True).first()
     if admin is None:
         return summary
     with transaction.atomic():

@@ -10,7 +10,10 @@ class TrainingConfig(AppConfig):
         from sunflower.portal.actions import ONBOARDING_REQUIREMENTS
 
         from .actions import training_blockers
+        from .practice import practice_blockers
 
-        # An account is switched on only when its required trainings are passed too.
-        if training_blockers not in ONBOARDING_REQUIREMENTS:
-            ONBOARDING_REQUIREMENTS.append(training_blockers)
+        # An account is switched on only when its required trainings and the practice test
+        # are passed too.
+        for requirement in (training_blockers, practice_blockers):
+            if requirement not in ONBOARDING_REQUIREMENTS:
+                ONBOARDING_REQUIREMENTS.append(requirement)

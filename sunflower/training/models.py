@@ -105,3 +105,26 @@ class QuizAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.course} {self.score_percent}%"
+
+
+class PracticeAttempt(models.Model):
+    """A trainee's practice test in the training environment. Lives in the live database; the
+    work it checks lives in the training database, under ``practice_username``."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practice_attempts"
+    )
+    practice_username = models.CharField(max_length=60, unique=True)
+    role = models.CharField(max_length=40, choices=Role.choices)
+    started_at = models.DateTimeField(default=timezone.now)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    # {task key: done?} as of the last check.
+    tasks = models.JSONField(default=dict, blank=True)
+    passed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["user", "passed_at"])]
+
+    def __str__(self) -> str:
+        return f"Practice test of {self.user} ({self.started_at:%Y-%m-%d})"

@@ -48,10 +48,18 @@ def mine(request, learner):
     """The learner's courses: required ones first, with progress and refresher dates."""
     rows = actions.statuses(learner)
     rows.sort(key=lambda status: (not status.required, status.course.order))
+    from .practice import passed, practice_blockers, practice_role
+
     return render(
         request,
         "training/mine.html",
-        {"learner": learner, "rows": rows, "blockers": actions.training_blockers(learner)},
+        {
+            "learner": learner,
+            "rows": rows,
+            "blockers": actions.training_blockers(learner) + practice_blockers(learner),
+            "practice_required": practice_role(learner) is not None,
+            "practice_passed": passed(learner),
+        },
     )
 
 

@@ -18,6 +18,7 @@ from sunflower.accounts.testing import create_user_with_role
 from sunflower.hmis.testing import make_organization
 from sunflower.portal import actions
 from sunflower.portal.models import AccessRequest, AgreementSignature, UserAgreement
+from sunflower.training.testing import record_practice_pass
 
 pytestmark = [pytest.mark.portal, pytest.mark.django_db]
 
@@ -181,6 +182,7 @@ def test_hmis_approval_creates_an_inactive_account_with_the_role_and_mails_the_l
     assert actions.activation_blockers(account) == [
         "Choose a password.",
         "Sign the New User Agreement.",
+        "Pass the practice test in the training environment.",
     ]
 
 
@@ -200,6 +202,7 @@ def test_onboarding_sets_the_password_signs_the_agreement_and_activates(
     client, approved_account, agreement
 ):
     account, link = approved_account
+    record_practice_pass(account)  # the practice test's own tests are in tests/training
     response = client.post(link, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD})
     assert response.status_code == 302
     account.refresh_from_db()

@@ -26,14 +26,16 @@ By signing, I (or the agency I sign for) agree to take part in the Continuum of 
 
 def create(apps, schema_editor):
     agreement = apps.get_model("ces", "ParticipationAgreement")
-    agreement.objects.get_or_create(
+    # Into the database being migrated (the live one or the training environment's).
+    agreement.objects.using(schema_editor.connection.alias).get_or_create(
         version=VERSION, defaults={"text": TEXT, "effective_on": datetime.date(2026, 1, 1)}
     )
 
 
 def remove(apps, schema_editor):
     agreement = apps.get_model("ces", "ParticipationAgreement")
-    agreement.objects.filter(version=VERSION, signatures__isnull=True).delete()
+    rows = agreement.objects.using(schema_editor.connection.alias)
+    rows.filter(version=VERSION, signatures__isnull=True).delete()
 
 
 class Migration(migrations.Migration):

@@ -14,7 +14,7 @@ NOTE = "Shipped default: share nothing without a release until the CoC board dec
 def seed(apps, schema_editor):
     SharingRule = apps.get_model("consent", "SharingRule")
     for coc_code, level in DEFAULTS.items():
-        SharingRule.objects.get_or_create(
+        SharingRule.objects.using(schema_editor.connection.alias).get_or_create(
             coc_code=coc_code, defaults={"level": level, "note": NOTE}
         )
 

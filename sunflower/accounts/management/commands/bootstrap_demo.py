@@ -12,6 +12,7 @@ from sunflower.accounts.demo import DEMO_PASSWORD, ensure_demo_logins
 from sunflower.ces.demo import load_ces_demo
 from sunflower.portal.demo import load_portal_demo
 from sunflower.training.demo import load_training_demo
+from sunflower.training.practice import set_up_environment
 
 
 class Command(BaseCommand):
@@ -32,6 +33,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Training: {load_training_demo(users)} courses, passed by the demo logins."
         )
+        # The practice test's training environment: its own database, synthetic data only.
+        self.stdout.write(set_up_environment(clients=300).line())
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {DEMO_PASSWORD})"))
         for login, agency in logins:
