@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "sunflower.training",
     "sunflower.helpdesk",
     "sunflower.governance",
+    "sunflower.datarequests",
+    "sunflower.outreach",
 ]
 
 MIDDLEWARE = [
@@ -331,3 +333,23 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# --- Street outreach map (docs/outreach.md) ---------------------------------------------------
+# No tile server by default: the base map is the Kansas county outlines Sunflower serves
+# itself. A tile server the HMIS Lead runs or trusts can be set (its URL template, e.g.
+# https://tiles.example.org/{z}/{x}/{y}.png); browsers then fetch tiles from it.
+OUTREACH_TILE_URL = os.environ.get("OUTREACH_TILE_URL", "")
+OUTREACH_TILE_ATTRIBUTION = os.environ.get("OUTREACH_TILE_ATTRIBUTION", "")
+OUTREACH_MAP_DEFAULT_DAYS = int(os.environ.get("OUTREACH_MAP_DEFAULT_DAYS", "30"))
+
+# --- Data requests (docs/data-requests.md) ---------------------------------------------------
+# Counts from 1 to this minus one are shown as "<N" in extracts (small-cell suppression).
+DATA_REQUEST_SUPPRESS_BELOW = int(os.environ.get("DATA_REQUEST_SUPPRESS_BELOW", "11"))
+# Days an extract's download link lasts.
+DATA_REQUEST_LINK_DAYS = int(os.environ.get("DATA_REQUEST_LINK_DAYS", "30"))
+# Target days from submission of each step shown to the requester (calendar days).
+DATA_REQUEST_TARGET_DAYS = {"acknowledged": 5, "khrc": 30, "committee": 60, "fulfilment": 90, "latest": 120}
+# Delivered extracts: private storage, like documents (DATAREQUESTS_STORAGE, _ROOT, _S3_*).
+STORAGES["datarequests"] = _documents_storage_settings(
+    os.environ, VAR_DIR, prefix="DATAREQUESTS", folder="data_extracts"
+)

@@ -18,6 +18,8 @@ urlpatterns = [
     path("portal/", include("sunflower.portal.urls")),
     path("training/", include("sunflower.training.urls")),
     path("help/", include("sunflower.helpdesk.urls")),
+    path("data-requests/", include("sunflower.datarequests.urls")),
+    path("outreach/", include("sunflower.outreach.urls")),
     # The access-request queue is the "Agency requests" feature (accounts/navigation.py).
     path("agency/requests/", portal_views.access_requests, name="agency_requests"),
     path("agency/requests/<int:pk>/", portal_views.access_request_detail, name="agency_request"),

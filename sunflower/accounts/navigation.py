@@ -77,7 +77,7 @@ FEATURES: tuple[Feature, ...] = (
     Feature(
         "outreach_map",
         _("Outreach map"),
-        "outreach_map",
+        "outreach:map",
         Action.USE_OUTREACH_MAP,
         _("Street outreach: contacts, encampments and the map"),
     ),

@@ -14,8 +14,8 @@ restrict_admin_to_hmis_admins()
 # (path, URL name = feature key in sunflower.accounts.navigation.FEATURES)
 FEATURE_PATHS = (
     # ces, ces_meetings and ces_regional_list are served by sunflower.ces (issue 5), reports
-    # by sunflower.reports (issue 6), agency_requests by sunflower.portal and committee by sunflower.governance (issue 8).
-    ("outreach/map/", "outreach_map"),
+    # by sunflower.reports (issue 6), agency_requests by sunflower.portal and committee by sunflower.governance (issue 8),
+    # outreach_map by sunflower.outreach (issue 9).
     ("administration/", "administration"),
 )
 

@@ -9,7 +9,7 @@ from auditlog.registry import auditlog
 from django.apps import apps
 
 # App labels whose every model holds client or project data.
-AUDITED_APPS = ("hmis", "ces")
+AUDITED_APPS = ("hmis", "ces", "datarequests", "outreach")
 AUDITED_MODELS = (
     "accounts.User",
     "accounts.Membership",

@@ -33,6 +33,11 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Training: {load_training_demo(users)} courses, passed by the demo logins."
         )
+        from sunflower.datarequests.demo import load as load_data_request_demo
+
+        team = [u for u in users if u.email.startswith("hmis-admin@")]
+        requests = load_data_request_demo(team[0] if team else None)
+        self.stdout.write(f"Data requests: {len(requests)} sample requests.")
         # The practice test's training environment: its own database, synthetic data only.
         self.stdout.write(set_up_environment(clients=300).line())
         self.stdout.write("")

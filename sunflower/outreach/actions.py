@@ -1,0 +1,451 @@
+"""The domain rules of street outreach (docs/outreach.md). Views call these; nothing else
+saves an outreach record."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sunflower.accounts.policy import (
+    VSP_YES,
+    Action,
+    Scope,
+    active_memberships,
+    agency_ids_with,
+    can,
+    currently_fleeing,
+    is_hmis_admin,
+    visible_enrollments,
+    visible_projects,
+)
+from sunflower.hmis import current_living
+from sunflower.hmis import vocabulary as hud
+from sunflower.outreach.geography import check_coordinates, county_at
+
+STREET_OUTREACH = 4  # HUD project type 2.02.6
+# A phone clock a little ahead of the server's is not "in the future".
+CLOCK_SKEW = dt.timedelta(minutes=10)
+
+
+# --- what the user may reach -------------------------------------------------------------
+
+
+def outreach_projects(user):
+    """The street outreach projects the user records contacts for."""
+    return (
+        visible_projects(user, Action.USE_OUTREACH_MAP)
+        .filter(project_type=STREET_OUTREACH)
+        .select_related("organization")
+        .order_by("project_name", "pk")
+    )
+
+
+def open_outreach_enrollments(user, project_ids=None):
+    """Open street outreach enrollments the user may write a contact for (known clients)."""
+    enrollments = visible_enrollments(user, Action.EDIT_HMIS_DATA).filter(
+        project__in=outreach_projects(user), exits__isnull=True
+    )
+    if project_ids is not None:
+        enrollments = enrollments.filter(project_id__in=project_ids)
+    return enrollments.select_related("client", "project").order_by(
+        "client__last_name", "client__first_name", "pk"
+    )
+
+
+def map_agency_ids(user) -> set[int] | None:
+    """The agencies whose contact points the user sees; None means every agency's (HMIS
+    administrators), though never another agency's DV-flagged points."""
+    if not can(user, Action.USE_OUTREACH_MAP):
+        return set()
+    if is_hmis_admin(user):
+        return None
+    return agency_ids_with(user, Action.USE_OUTREACH_MAP, Scope.OWN_AGENCY)
+
+
+def own_agency_ids(user) -> set[int]:
+    """Every agency the user works for: DV-flagged points are shown to these only."""
+    return {m.organization_id for m in active_memberships(user)}
+
+
+def phone_living_situations() -> list[tuple[int, str]]:
+    """The 4.12 answers a street contact records without follow-up questions; the others
+    (institutions, housing with a subsidy, and so on) are entered on the enrollment page."""
+    return [
+        (code, label)
+        for code, label in hud.CurrentLivingSituation.choices
+        if current_living.asked_fields(STREET_OUTREACH, code, None) == {"location_details"}
+    ]
+
+
+def _dv_flag(project, client) -> bool:
+    from sunflower.hmis.models import Client
+
+    if project.organization.victim_service_provider == VSP_YES:
+        return True
+    if client is None:
+        return False
+    return Client.objects.filter(pk=client.pk).filter(currently_fleeing()).exists()
+
+
+# --- contacts ----------------------------------------------------------------------------
+
+
+def record_contact(user, data: dict):
+    """Record one street outreach contact; returns (contact, created).
+
+    `data`: client_uuid, project, enrollment (or None and a person_description), contacted_at
+    (aware datetime), current_living_situation, services_given, engaged, latitude, longitude,
+    accuracy_m, location_source, location_details. Sending the same client_uuid again
+    returns the contact recorded the first time (created False) and writes nothing.
+    Raises PermissionDenied or ValidationError (by field, writing nothing)."""
+    from sunflower.outreach.models import OutreachContact
+
+    entry = uuid.UUID(str(data["client_uuid"]))
+    existing = OutreachContact.objects.filter(client_uuid=entry).first()
+    if existing is not None:
+        return _replayed(user, existing)
+
+    project = data["project"]
+    if project.project_type != STREET_OUTREACH or not can(user, Action.USE_OUTREACH_MAP, project):
+        raise PermissionDenied
+    errors: dict[str, list[str]] = {}
+    enrollment = data.get("enrollment")
+    description = (data.get("person_description") or "").strip()
+    if enrollment is not None:
+        if enrollment.project_id != project.pk:
+            errors["enrollment"] = [_("This person is enrolled in another project.")]
+        elif not can(user, Action.EDIT_HMIS_DATA, enrollment):
+            raise PermissionDenied
+    elif not description:
+        errors["person_description"] = [
+            _("Choose the client, or describe the person to identify them later.")
+        ]
+    situation = data.get("current_living_situation")
+    if situation is None or int(situation) not in dict(phone_living_situations()):
+        errors["current_living_situation"] = [_("Choose the current living situation.")]
+    contacted_at = data.get("contacted_at")
+    if contacted_at is None:
+        errors["contacted_at"] = [_("Enter the date and time of the contact.")]
+    elif contacted_at > timezone.now() + CLOCK_SKEW:
+        errors["contacted_at"] = [_("The contact cannot be in the future.")]
+    if data.get("engaged") and enrollment is None:
+        errors["engaged"] = [_("A date of engagement is recorded for a known client only.")]
+    try:
+        county = county_at(data.get("latitude"), data.get("longitude"))
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+        county = None
+    if errors:
+        raise ValidationError(errors)
+    latitude, longitude = check_coordinates(data["latitude"], data["longitude"])
+    services = [str(code) for code in data.get("services_given") or []]
+
+    try:
+        with transaction.atomic():
+            living_record = None
+            client = enrollment.client if enrollment is not None else None
+            if enrollment is not None:
+                living_record = current_living.record_current_living_situation(
+                    user,
+                    enrollment,
+                    timezone.localdate(contacted_at),
+                    int(situation),
+                    location_details=data.get("location_details") or "",
+                )
+                if data.get("engaged"):
+                    _record_engagement(user, enrollment, timezone.localdate(contacted_at))
+            contact = OutreachContact(
+                client_uuid=entry,
+                project=project,
+                organization_id=project.organization_id,
+                client=client,
+                enrollment=enrollment,
+                living_record=living_record,
+                person_description="" if enrollment is not None else description,
+                contacted_at=contacted_at,
+                current_living_situation=int(situation),
+                location_details=(data.get("location_details") or "").strip(),
+                services_given=services,
+                engaged=bool(data.get("engaged")),
+                latitude=latitude,
+                longitude=longitude,
+                accuracy_m=data.get("accuracy_m"),
+                location_source=data.get("location_source") or "tap",
+                county=county,
+                dv_flag=_dv_flag(project, client),
+                recorded_by=user,
+            )
+            contact.full_clean(exclude=["client_uuid"])
+            contact.save()  # auditlog records the CREATE
+    except IntegrityError:
+        # The same entry arrived twice at once (a retry racing the first send).
+        existing = OutreachContact.objects.filter(client_uuid=entry).first()
+        if existing is None:
+            raise
+        return _replayed(user, existing)
+    return contact, True
+
+
+def _replayed(user, contact):
+    if contact.recorded_by_id != user.pk:
+        raise ValidationError({"client_uuid": [_("This entry was sent by someone else.")]})
+    return contact, False
+
+
+def _record_engagement(user, enrollment, on: dt.date) -> None:
+    """4.13 Date of Engagement: the first contact the person engaged at; a later one does not
+    move it."""
+    from sunflower.hmis.models import Enrollment
+
+    locked = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    if locked.date_of_engagement is not None:
+        return
+    if on < locked.entry_date:
+        raise ValidationError(
+            {"engaged": [_("The date of engagement cannot be before the project start.")]}
+        )
+    locked.date_of_engagement = on
+    locked.save(update_fields=["date_of_engagement"])  # audited as an UPDATE
+
+
+def link_contact(user, contact, enrollment):
+    """Identify an unnamed person's contact as a known client (their street outreach
+    enrollment in the contact's project): writes the HUD Current Living Situation then."""
+    from sunflower.outreach.models import OutreachContact
+
+    if not can(user, Action.USE_OUTREACH_MAP, contact) or not can(
+        user, Action.EDIT_HMIS_DATA, enrollment
+    ):
+        raise PermissionDenied
+    if enrollment.project_id != contact.project_id:
+        raise ValidationError({"enrollment": [_("This person is enrolled in another project.")]})
+    with transaction.atomic():
+        locked = OutreachContact.objects.select_for_update().get(pk=contact.pk)
+        if locked.client_id is not None:
+            raise ValidationError({"enrollment": [_("This contact is already linked.")]})
+        locked.living_record = current_living.record_current_living_situation(
+            user,
+            enrollment,
+            timezone.localdate(locked.contacted_at),
+            locked.current_living_situation,
+            location_details=locked.location_details,
+        )
+        locked.client = enrollment.client
+        locked.enrollment = enrollment
+        locked.linked_at = timezone.now()
+        locked.dv_flag = locked.dv_flag or _dv_flag(locked.project, enrollment.client)
+        locked.save()
+    return locked
+
+
+# --- encampments -------------------------------------------------------------------------
+
+
+def _representative_point(geometry: dict) -> tuple[float, float]:
+    """(latitude, longitude) of a GeoJSON Point, or a point inside a Polygon."""
+    from shapely.geometry import shape
+
+    try:
+        parsed = shape(geometry)
+    except Exception:  # any malformed GeoJSON is the user's input error
+        raise ValidationError({"geometry": [_("Mark the place on the map.")]}) from None
+    if parsed.geom_type not in ("Point", "Polygon") or parsed.is_empty or not parsed.is_valid:
+        raise ValidationError(
+            {"geometry": [_("Mark one point, or an area of at least three points.")]}
+        )
+    point = parsed if parsed.geom_type == "Point" else parsed.representative_point()
+    return point.y, point.x
+
+
+def _clean_geometry(geometry: dict) -> dict:
+    if geometry.get("type") == "Point":
+        lng, lat = geometry["coordinates"][:2]
+        return {"type": "Point", "coordinates": [round(float(lng), 6), round(float(lat), 6)]}
+    rings = geometry.get("coordinates") or []
+    return {
+        "type": "Polygon",
+        "coordinates": [
+            [[round(float(x), 6), round(float(y), 6)] for x, y, *_rest in ring] for ring in rings
+        ],
+    }
+
+
+def create_encampment(user, data: dict):
+    """A new named site. `data`: name, geometry (GeoJSON Point or Polygon), status,
+    estimated_people, notes, organization (one of the user's outreach agencies)."""
+    from sunflower.outreach.models import Encampment
+
+    organization = data["organization"]
+    if not can(user, Action.USE_OUTREACH_MAP, organization):
+        raise PermissionDenied
+    if not isinstance(data.get("geometry"), dict):
+        raise ValidationError({"geometry": [_("Mark the place on the map.")]})
+    geometry = _clean_geometry(data["geometry"])
+    latitude, longitude = _representative_point(geometry)
+    county = county_at(latitude, longitude)
+    latitude, longitude = check_coordinates(latitude, longitude)
+    with transaction.atomic():
+        encampment = Encampment(
+            name=data["name"].strip(),
+            geometry=geometry,
+            latitude=latitude,
+            longitude=longitude,
+            county=county,
+            status=data.get("status") or "active",
+            estimated_people=data.get("estimated_people"),
+            notes=(data.get("notes") or "").strip(),
+            organization=organization,
+            created_by=user,
+        )
+        encampment.full_clean()
+        encampment.save()
+    return encampment
+
+
+def record_visit(user, encampment, data: dict):
+    """A visit to a site: its status and head count then become the site's."""
+    from sunflower.outreach.models import Encampment, EncampmentVisit
+
+    agencies = map_agency_ids(user)
+    if agencies is not None and not agencies:
+        raise PermissionDenied
+    visited_at = data.get("visited_at") or timezone.now()
+    if visited_at > timezone.now() + CLOCK_SKEW:
+        raise ValidationError({"visited_at": [_("The visit cannot be in the future.")]})
+    organization_id = (
+        encampment.organization_id if agencies is None else min(agencies)
+    )  # the visiting agency
+    with transaction.atomic():
+        locked = Encampment.objects.select_for_update().get(pk=encampment.pk)
+        visit = EncampmentVisit(
+            encampment=locked,
+            visited_at=visited_at,
+            status=data["status"],
+            estimated_people=data.get("estimated_people"),
+            notes=(data.get("notes") or "").strip(),
+            visited_by=user,
+            organization_id=organization_id,
+        )
+        visit.full_clean()
+        visit.save()
+        if locked.last_visited_at is None or visited_at >= locked.last_visited_at:
+            locked.last_visited_at = visited_at
+            locked.status = visit.status
+            if visit.estimated_people is not None:
+                locked.estimated_people = visit.estimated_people
+            locked.save()
+    return visit
+
+
+# --- the map -----------------------------------------------------------------------------
+
+
+def _filtered_contacts(filters: dict):
+    from sunflower.outreach.models import OutreachContact
+
+    contacts = OutreachContact.objects.filter(
+        contacted_at__date__gte=filters["start"], contacted_at__date__lte=filters["end"]
+    )
+    if filters.get("agency"):
+        contacts = contacts.filter(organization=filters["agency"])
+    if filters.get("region"):
+        contacts = contacts.filter(county__region=filters["region"])
+    if filters.get("county"):
+        contacts = contacts.filter(county=filters["county"])
+    if filters.get("project"):
+        contacts = contacts.filter(project=filters["project"])
+    if filters.get("living_situation"):
+        contacts = contacts.filter(current_living_situation=filters["living_situation"])
+    return contacts
+
+
+def map_data(user, filters: dict, remote_addr=None) -> dict:
+    """What the map shows `user` for `filters` (start, end dates; agency, region, county,
+    project model instances or None; living_situation code or None), and the audit row of
+    this look. Points: the contacts of the user's outreach agencies (all agencies for HMIS
+    administrators), but a DV-flagged contact's point only to its own agency. Counts by
+    county: every agency's contacts (a count reveals no person). A fixed number of queries."""
+    from sunflower.outreach.models import Encampment, MapView
+
+    agencies = map_agency_ids(user)
+    if agencies is not None and not agencies:
+        raise PermissionDenied
+    contacts = _filtered_contacts(filters)
+    visible = contacts
+    if agencies is not None:
+        visible = visible.filter(organization_id__in=agencies)
+    visible = visible.exclude(Q(dv_flag=True) & ~Q(organization_id__in=own_agency_ids(user)))
+    labels = dict(hud.CurrentLivingSituation.choices)
+    points = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [float(lng), float(lat)]},
+            "properties": {
+                "id": pk,
+                "at": timezone.localtime(at).strftime("%Y-%m-%d %H:%M"),
+                "county": county_name,
+                "fips": fips,
+                "project": project_name,
+                "living_situation": labels.get(situation, ""),
+                "known": client_id is not None,
+            },
+        }
+        for pk, lat, lng, at, county_name, fips, project_name, situation, client_id in visible.values_list(
+            "pk",
+            "latitude",
+            "longitude",
+            "contacted_at",
+            "county__name",
+            "county__fips5",
+            "project__project_name",
+            "current_living_situation",
+            "client_id",
+        ).order_by("-contacted_at", "-pk")
+    ]
+    counts = dict(contacts.values_list("county__fips5").annotate(total=Count("pk")).order_by())
+    encampments = Encampment.objects.all()
+    if filters.get("region"):
+        encampments = encampments.filter(county__region=filters["region"])
+    if filters.get("county"):
+        encampments = encampments.filter(county=filters["county"])
+    camps = [
+        {
+            "type": "Feature",
+            "geometry": geometry,
+            "properties": {
+                "id": pk,
+                "name": name,
+                "status": status,
+                "people": people,
+                "last_visit": timezone.localtime(last).strftime("%Y-%m-%d") if last else "",
+            },
+        }
+        for pk, name, geometry, status, people, last in encampments.values_list(
+            "pk", "name", "geometry", "status", "estimated_people", "last_visited_at"
+        )
+    ]
+    MapView.objects.create(
+        user=user,
+        filters={
+            key: (getattr(value, "pk", value) if not isinstance(value, dt.date) else str(value))
+            for key, value in filters.items()
+            if value not in (None, "")
+        },
+        points_shown=len(points),
+        contacts_counted=sum(counts.values()),
+        remote_addr=remote_addr,
+    )
+    return {
+        "points": {"type": "FeatureCollection", "features": points},
+        "county_counts": counts,
+        "total": sum(counts.values()),
+        "hidden_points": sum(counts.values()) - len(points),
+        "encampments": {"type": "FeatureCollection", "features": camps},
+    }

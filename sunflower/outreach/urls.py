@@ -1,0 +1,17 @@
+from django.urls import path
+
+from sunflower.outreach import views
+
+app_name = "outreach"
+
+urlpatterns = [
+    path("map/", views.map_page, name="map"),
+    path("map/data/", views.map_data, name="map_data"),
+    path("map/counties.geojson", views.county_shapes, name="county_shapes"),
+    path("contacts/", views.contacts, name="contacts"),
+    path("contacts/new/", views.contact_new, name="contact_new"),
+    path("contacts/<int:pk>/link/", views.contact_link, name="contact_link"),
+    path("encampments/", views.encampments, name="encampments"),
+    path("encampments/<int:pk>/", views.encampment, name="encampment"),
+    path("encampments/<int:pk>/visit/", views.encampment_visit, name="encampment_visit"),
+]

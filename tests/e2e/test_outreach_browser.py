@@ -1,0 +1,154 @@
+"""Street outreach at a phone's size: record a contact with the phone's position, see it on
+the map in its county; a user without the outreach role is refused the map; an entry made
+while offline is kept on the phone and lands once when the connection returns.
+
+Screenshots: test-artifacts/e2e/outreach/NN-step.png."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from django.urls import reverse
+
+from sunflower.accounts.roles import Role
+from sunflower.accounts.testing import create_user_with_role
+
+pytestmark = [pytest.mark.outreach, pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "Sunflower-e2e-password-2026"
+TOPEKA = {"latitude": 39.0473, "longitude": -95.6752, "accuracy": 15}
+GARDEN_CITY = {"latitude": 37.9717, "longitude": -100.8727, "accuracy": 20}
+_shot_numbers = itertools.count(1)
+
+
+@pytest.fixture
+def phone(browser):
+    """A phone: 390x844, touch, the position of a street in Topeka, location allowed."""
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="en-US",
+        service_workers="block",
+        geolocation=TOPEKA,
+        permissions=["geolocation"],
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def outreach_world(transactional_db):
+    from sunflower.geo.loading import load_kansas_geography
+    from sunflower.hmis.testing import make_organization, make_project
+
+    load_kansas_geography()
+    agency = make_organization(organization_name="Prairie Outreach")
+    make_project(agency, project_type=4, project_name="Prairie Street Outreach")
+    create_user_with_role("worker@prairie.example", Role.AGENCY_CES_OUTREACH, PASSWORD, agency)
+    create_user_with_role("intake@prairie.example", Role.AGENCY_CES, PASSWORD, agency)
+    return agency
+
+
+def sign_in(page, live_server, email):
+    page.context.clear_cookies()
+    page.goto(live_server.url + reverse("login"))
+    page.fill("#id_username", email)
+    page.fill("#id_password", PASSWORD)
+    page.click("[data-testid=sign-in]")
+    page.wait_for_url(live_server.url + reverse("home"))
+
+
+def record_with_my_location(page, description):
+    page.click("[data-testid=use-location]")
+    page.wait_for_selector("[data-testid=location-status]:has-text('Location set')")
+    page.fill("#id_person_description", description)
+    page.click("label[for=id_services_given_0]")
+    page.click("[data-testid=submit-contact]")
+
+
+def test_a_contact_recorded_on_a_phone_is_on_the_map_in_its_county(
+    phone, live_server, screenshot_taker, outreach_world
+):
+    from sunflower.outreach.models import OutreachContact
+
+    shots = screenshot_taker("outreach", _shot_numbers)
+    sign_in(phone, live_server, "worker@prairie.example")
+    phone.goto(live_server.url + reverse("outreach:contact_new"))
+    phone.wait_for_selector("#contact-map .leaflet-overlay-pane path")  # the county outlines
+    phone.click("[data-testid=use-location]")
+    phone.wait_for_selector("[data-testid=location-status]:has-text('Location set')")
+    phone.fill("#id_person_description", "Man in a green coat, with a dog")
+    phone.click("label[for=id_services_given_0]")  # food or water
+    shots(phone, "contact-form")
+    phone.click("[data-testid=submit-contact]")
+    phone.wait_for_selector("[data-testid=contact-sent]:has-text('Shawnee County')")
+
+    contact = OutreachContact.objects.get()
+    assert contact.county.name == "Shawnee"
+    assert contact.location_source == "gps" and contact.accuracy_m == 15
+
+    phone.goto(live_server.url + reverse("outreach:map"))
+    phone.wait_for_selector("#outreach-map[data-loaded=true]")
+    assert phone.locator("#outreach-map path.sf-contact-point").count() == 1
+    row = phone.locator("[data-testid=county-counts] tbody tr")
+    assert row.count() == 1
+    assert row.first.inner_text().split() == ["Shawnee", "1"]
+    phone.locator("#outreach-map path.sf-contact-point").first.dispatch_event("click")
+    phone.wait_for_selector(".leaflet-popup-content:has-text('Shawnee County')")
+    phone.wait_for_timeout(500)  # the popup fades in
+    shots(phone, "map")
+
+
+def test_a_user_without_the_outreach_role_cannot_open_the_map(phone, live_server, outreach_world):
+    sign_in(phone, live_server, "intake@prairie.example")
+    assert phone.locator("[data-nav-key=outreach_map]").count() == 0
+    response = phone.goto(live_server.url + reverse("outreach:map"))
+    assert response.status == 403
+    response = phone.goto(live_server.url + reverse("outreach:map_data"))
+    assert response.status == 403
+
+
+def test_an_entry_made_offline_is_kept_and_lands_once(
+    phone, live_server, screenshot_taker, outreach_world
+):
+    from sunflower.outreach.models import OutreachContact
+
+    shots = screenshot_taker("outreach", _shot_numbers)
+    phone.context.set_geolocation(GARDEN_CITY)
+    sign_in(phone, live_server, "worker@prairie.example")
+    phone.goto(live_server.url + reverse("outreach:contact_new"))
+    phone.wait_for_selector("#contact-map .leaflet-overlay-pane path")
+    phone.click("[data-testid=use-location]")
+    phone.wait_for_selector("[data-testid=location-status]:has-text('Location set')")
+    phone.fill("#id_person_description", "Woman with a red backpack")
+
+    phone.context.set_offline(True)
+    phone.click("[data-testid=submit-contact]")
+    phone.wait_for_selector("[data-testid=offline-status]:has-text('saved on this phone')")
+    shots(phone, "offline-kept")
+    pending = phone.evaluate("JSON.parse(localStorage.getItem('sunflower.outreach.pending.v1'))")
+    assert len(pending) == 1
+    assert OutreachContact.objects.count() == 0
+
+    phone.context.set_offline(False)
+    phone.wait_for_selector("[data-testid=contact-sent]:has-text('Finney County')")
+    assert phone.evaluate("localStorage.getItem('sunflower.outreach.pending.v1')") is None
+    # The same entry sent again (another tab, a retry after a lost answer) still lands once.
+    phone.evaluate(
+        """entry => fetch(location.pathname, {method: 'POST', credentials: 'same-origin',
+             headers: {'Content-Type': 'application/json',
+                       'X-CSRFToken': document.querySelector('[name=csrfmiddlewaretoken]').value},
+             body: JSON.stringify(entry)}).then(r => r.status)""",
+        pending[0],
+    )
+    phone.reload()
+    phone.wait_for_selector("#contact-map .leaflet-overlay-pane path")
+    assert OutreachContact.objects.count() == 1
+    contact = OutreachContact.objects.get()
+    assert contact.county.name == "Finney"
+    assert str(contact.client_uuid) == pending[0]["client_uuid"]
