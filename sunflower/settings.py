@@ -175,6 +175,7 @@ def _training_database() -> dict:
 
 
 DATABASES["training"] = _training_database()
+DATABASE_ROUTERS = ["sunflower.training.environment.TrainingEnvironmentRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, jobs ----------------------------------------------------------------------------

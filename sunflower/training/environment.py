@@ -57,6 +57,17 @@ def training_database():
         _active.reset(token)
 
 
+class TrainingEnvironmentRouter:
+    """DATABASE_ROUTERS: inside the training environment every model reads and writes the
+    training alias. With the connection swap this is belt and braces, and it keeps caches
+    keyed by alias (content types, say) from filing training rows under "default"."""
+
+    def db_for_read(self, model, **hints):
+        return TRAINING_DB if _active.get() else None
+
+    db_for_write = db_for_read
+
+
 def cache_key(key: str, key_prefix: str, version: int) -> str:
     """CACHES' KEY_FUNCTION: the training environment's keys never meet the live site's."""
     where = "training" if _active.get() else "live"

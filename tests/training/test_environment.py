@@ -303,3 +303,16 @@ def test_the_check_reads_the_trainees_work_and_switches_the_account_on(environme
     assert not Client.objects.filter(last_name="Person").exists()
     assert not Enrollment.objects.filter(client__last_name="Person").exists()
     assert re.fullmatch(r"practice-[0-9a-f]{12}", attempt.practice_username)
+
+
+def test_content_types_looked_up_inside_never_serve_the_live_site():
+    """Django caches content types per database alias; inside, rows are filed under the
+    training alias, so a training row's id is never used for a live audit entry."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+    with training_database():
+        ContentType.objects.get_for_model(Client)
+    assert set(ContentType.objects._cache) == {TRAINING_DB}
+    ContentType.objects.get_for_model(Client)
+    assert set(ContentType.objects._cache) == {TRAINING_DB, DEFAULT_DB_ALIAS}
