@@ -342,6 +342,8 @@ LOGGING = {
 OUTREACH_TILE_URL = os.environ.get("OUTREACH_TILE_URL", "")
 OUTREACH_TILE_ATTRIBUTION = os.environ.get("OUTREACH_TILE_ATTRIBUTION", "")
 OUTREACH_MAP_DEFAULT_DAYS = int(os.environ.get("OUTREACH_MAP_DEFAULT_DAYS", "30"))
+# The county counts shown to roles without the map: counts from 1 to this minus one are "<N".
+OUTREACH_SUPPRESS_BELOW = int(os.environ.get("OUTREACH_SUPPRESS_BELOW", "11"))
 
 # --- Data requests (docs/data-requests.md) ---------------------------------------------------
 # Counts from 1 to this minus one are shown as "<N" in extracts (small-cell suppression).

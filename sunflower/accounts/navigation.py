@@ -82,6 +82,13 @@ FEATURES: tuple[Feature, ...] = (
         _("Street outreach: contacts, encampments and the map"),
     ),
     Feature(
+        "outreach_counts",
+        _("Outreach by county"),
+        "outreach:county_counts",
+        Action.VIEW_OUTREACH_COUNTY_COUNTS,
+        _("Street outreach: contacts per county, small counts suppressed"),
+    ),
+    Feature(
         "agency_requests",
         _("Agency requests"),
         "agency_requests",

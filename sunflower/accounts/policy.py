@@ -27,6 +27,7 @@ class Action(enum.StrEnum):
     CES_ASSESS_AND_REFER = "ces_assess_and_refer"
     RUN_PROGRAM_REPORTS = "run_program_reports"
     USE_OUTREACH_MAP = "use_outreach_map"
+    VIEW_OUTREACH_COUNTY_COUNTS = "view_outreach_county_counts"
     REQUEST_USERS_AND_PROGRAM_CHANGES = "request_users_and_program_changes"
     MANAGE_USERS_PROJECTS_APPROVALS = "manage_users_projects_approvals"
     IMPORT_HMIS_CSV = "import_hmis_csv"
@@ -120,6 +121,18 @@ ROLE_TABLE: dict[Action, dict[Role, Scope]] = {
         R.AGENCY_CES: S.NONE,
         R.AGENCY_CES_OUTREACH: S.OWN_AGENCY,
         R.AGENCY_ADMIN: S.NONE,
+        R.HMIS_ADMIN: S.ALL,
+    },
+    # Not a row of the brief ("others may see county-level counts only where policy allows",
+    # issue 9): contacts per county, small counts suppressed, never a point or a person. The
+    # roles that run program reports see them (CoC planning reads them with the reports); a VSP
+    # and an access point do not, as they see no program-level figures at all.
+    Action.VIEW_OUTREACH_COUNTY_COUNTS: {
+        R.VICTIM_SERVICE_PROVIDER: S.NONE,
+        R.ACCESS_POINT: S.NONE,
+        R.AGENCY_CES: S.ALL,
+        R.AGENCY_CES_OUTREACH: S.ALL,
+        R.AGENCY_ADMIN: S.ALL,
         R.HMIS_ADMIN: S.ALL,
     },
     # "manage users, projects, approvals": agency administrators may request, not decide.

@@ -8,12 +8,9 @@ with small-cell suppression, written as CSV files in a zip (docs/data-requests.m
   down by a second dimension (project type or CoC) in columns. Categories use the report
   engine's vocabulary: HUD project types, the APR's age bands (age at the later of entry and
   the period's start), its race/ethnicity tabulation, HUD's destination groups.
-* Suppression: any count from 1 to ``DATA_REQUEST_SUPPRESS_BELOW - 1`` is written "<11"
-  (primary suppression); zeros are shown. Complementary suppression then makes sure no
-  suppressed cell can be worked out by subtracting from a total: in every row and every
-  column (totals included), a line with exactly one suppressed cell gets the next smallest
-  non-zero cell suppressed too, or, when there is none, its total. This repeats until every
-  line is safe.
+* Suppression (sunflower.core.suppression): any count from 1 to
+  ``DATA_REQUEST_SUPPRESS_BELOW - 1`` is written "<11", zeros are shown, and complementary
+  cells are suppressed so that no suppressed count can be worked out from a total.
 * Personal identifiers (names, SSN, date of birth, HMIS IDs, exact dates) are never in the
   tables. Only when the Oversight Committee approved identifiers is a client-level file
   added, with a research ID (a salted hash, different in every request) and exactly the
@@ -28,12 +25,13 @@ import hmac
 import io
 import zipfile
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
 from django.utils import timezone
 
+from sunflower.core.suppression import Grid, shown, suppress
 from sunflower.hmis import vocabulary as hud
 from sunflower.hmis.models import Client, Enrollment, Exit, ProjectCoC
 from sunflower.hmis.models.client import RACE_FIELDS as CLIENT_RACE_FIELDS
@@ -72,72 +70,7 @@ def suppress_below() -> int:
     return max(2, int(getattr(settings, "DATA_REQUEST_SUPPRESS_BELOW", 11)))
 
 
-# --- suppression ---------------------------------------------------------------------------
-
-
-@dataclass
-class Grid:
-    """A table of counts: ``cells[row][column]``, with row totals, column totals and the grand
-    total. ``hidden`` holds the (row, column) of suppressed cells, a total's index being
-    ``None`` (``(r, None)`` is row r's total, ``(None, c)`` column c's, ``(None, None)`` the
-    grand total)."""
-
-    rows: list[str]
-    columns: list[str]
-    cells: list[list[int]]
-    row_totals: list[int]
-    column_totals: list[int]
-    total: int
-    hidden: set = field(default_factory=set)
-
-    def value(self, r, c) -> int:
-        if r is None and c is None:
-            return self.total
-        if r is None:
-            return self.column_totals[c]
-        if c is None:
-            return self.row_totals[r]
-        return self.cells[r][c]
-
-    def lines(self):
-        """Every row and column with its total: the sums a reader could subtract from."""
-        columns = [*range(len(self.columns)), None]
-        for r in [*range(len(self.rows)), None]:
-            yield [(r, c) for c in columns]
-        for c in columns:
-            yield [(r, c) for r in [*range(len(self.rows)), None]]
-
-
-def suppress(grid: Grid, below: int | None = None) -> Grid:
-    """Primary then complementary suppression, in place (see the module's docstring)."""
-    below = below or suppress_below()
-    every = [
-        (r, c) for r in [*range(len(grid.rows)), None] for c in [*range(len(grid.columns)), None]
-    ]
-    grid.hidden = {key for key in every if 0 < grid.value(*key) < below}
-    changed = True
-    while changed:
-        changed = False
-        for line in grid.lines():
-            hidden = [key for key in line if key in grid.hidden]
-            if len(hidden) != 1:
-                continue
-            # The line's total is its last key; a reader subtracts the shown cells from it.
-            candidates = sorted(
-                (key for key in line[:-1] if key not in grid.hidden and grid.value(*key) > 0),
-                key=lambda key: grid.value(*key),
-            )
-            target = candidates[0] if candidates else line[-1]
-            if target in grid.hidden:  # the line's total alone, over zeros: nothing to hide
-                continue
-            grid.hidden.add(target)
-            changed = True
-    return grid
-
-
-def shown(grid: Grid, r, c, below: int | None = None) -> str:
-    below = below or suppress_below()
-    return f"<{below}" if (r, c) in grid.hidden else str(grid.value(r, c))
+__all__ = ["Grid", "build", "shown", "suppress", "suppress_below"]
 
 
 # --- the people of the period ---------------------------------------------------------------

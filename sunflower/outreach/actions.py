@@ -366,6 +366,15 @@ def _filtered_contacts(filters: dict):
     return contacts
 
 
+def _filters_for_audit(filters: dict) -> dict:
+    """The filters of a look at the map as ids and dates, never names."""
+    return {
+        key: (getattr(value, "pk", value) if not isinstance(value, dt.date) else str(value))
+        for key, value in filters.items()
+        if value not in (None, "")
+    }
+
+
 def map_data(user, filters: dict, remote_addr=None) -> dict:
     """What the map shows `user` for `filters` (start, end dates; agency, region, county,
     project model instances or None; living_situation code or None), and the audit row of
@@ -433,11 +442,7 @@ def map_data(user, filters: dict, remote_addr=None) -> dict:
     ]
     MapView.objects.create(
         user=user,
-        filters={
-            key: (getattr(value, "pk", value) if not isinstance(value, dt.date) else str(value))
-            for key, value in filters.items()
-            if value not in (None, "")
-        },
+        filters=_filters_for_audit(filters),
         points_shown=len(points),
         contacts_counted=sum(counts.values()),
         remote_addr=remote_addr,
@@ -449,3 +454,61 @@ def map_data(user, filters: dict, remote_addr=None) -> dict:
         "hidden_points": sum(counts.values()) - len(points),
         "encampments": {"type": "FeatureCollection", "features": camps},
     }
+
+
+# --- counts by county, for the roles without the map ---------------------------------------
+
+
+def outreach_suppress_below() -> int:
+    from django.conf import settings
+
+    return max(2, int(getattr(settings, "OUTREACH_SUPPRESS_BELOW", 11)))
+
+
+def county_counts(user, filters: dict, remote_addr=None) -> dict:
+    """Street outreach contacts per Kansas county for `filters` (start, end dates; region or
+    None; living_situation code or None), every agency's, for a role with the county-counts
+    action and not the map. Small counts and their complements are suppressed
+    (sunflower.core.suppression, OUTREACH_SUPPRESS_BELOW); no point, time, project or person
+    leaves here. The look is written down like a map view. A fixed number of queries."""
+    from sunflower.core.suppression import Grid, shown, suppress
+    from sunflower.geo.models import County
+    from sunflower.outreach.models import MapView, MapViewKind
+
+    if not can(user, Action.VIEW_OUTREACH_COUNTY_COUNTS):
+        raise PermissionDenied
+    below = outreach_suppress_below()
+    counties = County.objects.select_related("region", "coc").order_by("name")
+    if filters.get("region"):
+        counties = counties.filter(region=filters["region"])
+    counties = list(counties)
+    # Only the period, region and living situation narrow it: by agency or project, a count
+    # would be about a handful of workers' caseloads.
+    narrowed = {key: filters.get(key) for key in ("start", "end", "region", "living_situation")}
+    totals = dict(
+        _filtered_contacts(narrowed)
+        .values_list("county__fips5")
+        .annotate(total=Count("pk"))
+        .order_by()
+    )
+    grid = suppress(Grid.column({c.fips5: totals.get(c.fips5, 0) for c in counties}), below)
+    rows = [
+        {
+            "fips": county.fips5,
+            "name": county.name,
+            "region": county.region.name if county.region else "",
+            "coc": county.coc.code,
+            "count": shown(grid, r, 0, below),
+            # What the map shades by: the count where it is shown, None where suppressed.
+            "level": None if (r, 0) in grid.hidden else grid.value(r, 0),
+        }
+        for r, county in enumerate(counties)
+    ]
+    MapView.objects.create(
+        user=user,
+        kind=MapViewKind.COUNTY_COUNTS,
+        filters=_filters_for_audit(filters),
+        contacts_counted=grid.total,
+        remote_addr=remote_addr,
+    )
+    return {"counties": rows, "total": shown(grid, None, None, below), "below": below}

@@ -154,6 +154,16 @@ class MapFilterForm(forms.Form):
         return data
 
 
+class CountyCountsForm(MapFilterForm):
+    """The filters of the counts by county: period, region and living situation only (by
+    agency, project or county a count would be about a few workers or people)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("agency", "county", "project"):
+            del self.fields[name]
+
+
 class EncampmentForm(forms.Form):
     name = forms.CharField(max_length=120, label=_("Name of the site"))
     geometry = forms.CharField(widget=forms.HiddenInput, required=False)

@@ -179,6 +179,11 @@ class EncampmentVisit(models.Model):
         return f"Visit {self.pk} to encampment {self.encampment_id}"
 
 
+class MapViewKind(models.TextChoices):
+    MAP = "map", _("Outreach map")
+    COUNTY_COUNTS = "county_counts", _("Contacts per county")
+
+
 class MapView(models.Model):
     """One look at the outreach map's data: who, when, with which filters, how much was shown.
     Written for every data request (and audited as a CREATE like every model here)."""
@@ -187,6 +192,8 @@ class MapView(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="outreach_map_views"
     )
     viewed_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # The map (points for outreach users) or the suppressed counts by county (other roles).
+    kind = models.CharField(max_length=16, choices=MapViewKind.choices, default=MapViewKind.MAP)
     filters = models.JSONField(default=dict)  # ids and dates only, never names
     points_shown = models.PositiveIntegerField(default=0)
     contacts_counted = models.PositiveIntegerField(default=0)

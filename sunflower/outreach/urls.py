@@ -7,6 +7,7 @@ app_name = "outreach"
 urlpatterns = [
     path("map/", views.map_page, name="map"),
     path("map/data/", views.map_data, name="map_data"),
+    path("counties/", views.county_counts, name="county_counts"),
     path("map/counties.geojson", views.county_shapes, name="county_shapes"),
     path("contacts/", views.contacts, name="contacts"),
     path("contacts/new/", views.contact_new, name="contact_new"),

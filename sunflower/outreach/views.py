@@ -14,12 +14,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from sunflower.accounts.policy import Action, require
+from sunflower.accounts.policy import Action, can, require, visible_clients
+from sunflower.audit.actions import record_view
 from sunflower.audit.middleware import client_address
 from sunflower.core.forms import add_validation_errors
 from sunflower.outreach import actions, geography
 from sunflower.outreach.forms import (
     ContactForm,
+    CountyCountsForm,
     EncampmentForm,
     LinkForm,
     MapFilterForm,
@@ -122,7 +124,19 @@ def contacts(request):
     rows = OutreachContact.objects.select_related("county", "project", "client")
     if agencies is not None:
         rows = rows.filter(organization_id__in=agencies)
-    return render(request, "outreach/contacts.html", {"contacts": rows[:100]})
+    rows = list(rows[:100])
+    # A known client's name shows only where the policy lets the user read the record (one
+    # query for the page), and each name shown is an access entry in the audit log.
+    readable = set(
+        visible_clients(request.user)
+        .filter(pk__in={row.client_id for row in rows if row.client_id})
+        .values_list("pk", flat=True)
+    )
+    for row in rows:
+        row.name_shown = row.client_id in readable
+    for client in {row.client_id: row.client for row in rows if row.name_shown}.values():
+        record_view(request.user, client)
+    return render(request, "outreach/contacts.html", {"contacts": rows})
 
 
 @require_http_methods(["GET", "POST"])
@@ -170,9 +184,42 @@ def map_data(request):
 
 
 @require_GET
+def county_counts(request):
+    """Contacts per county with small counts suppressed: the view for roles without the map
+    (docs/outreach.md). A GET form, so a period can be bookmarked; every look is a MapView."""
+    require(request.user, Action.VIEW_OUTREACH_COUNTY_COUNTS)
+    default_days = getattr(settings, "OUTREACH_MAP_DEFAULT_DAYS", 30)
+    initial = CountyCountsForm(default_days=default_days).initial
+    data = request.GET.copy()
+    for name in ("start", "end"):
+        if not data.get(name):
+            data[name] = initial[name].isoformat()
+    form = CountyCountsForm(data, default_days=default_days)
+    result = None
+    if form.is_valid():
+        result = actions.county_counts(request.user, form.cleaned_data, client_address(request))
+    return render(
+        request,
+        "outreach/county_counts.html",
+        {
+            "form": form,
+            "result": result,
+            "has_map": can(request.user, Action.USE_OUTREACH_MAP),
+            "below": actions.outreach_suppress_below(),
+            "top": actions.outreach_suppress_below() - 1,
+            **_map_settings(),
+        },
+    )
+
+
+@require_GET
 def county_shapes(request):
-    """The Kansas county outlines (public Census data): the base map."""
-    require(request.user, Action.USE_OUTREACH_MAP)
+    """The Kansas county outlines (public Census data): the base map of both outreach maps."""
+    if not (
+        can(request.user, Action.USE_OUTREACH_MAP)
+        or can(request.user, Action.VIEW_OUTREACH_COUNTY_COUNTS)
+    ):
+        raise PermissionDenied
     response = HttpResponse(geography.shapes_json(), content_type="application/geo+json")
     response["Cache-Control"] = "private, max-age=86400"
     return response

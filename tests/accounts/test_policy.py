@@ -35,6 +35,7 @@ EXPECTED: dict[Action, tuple[str, str, str, str, str, str]] = {
     Action.CES_ASSESS_AND_REFER: ("no", "ces", "ces", "ces", "ces", "all"),
     Action.RUN_PROGRAM_REPORTS: ("no", "no", "own", "own", "own", "all"),
     Action.USE_OUTREACH_MAP: ("no", "no", "no", "own", "no", "all"),
+    Action.VIEW_OUTREACH_COUNTY_COUNTS: ("no", "no", "all", "all", "all", "all"),
     Action.REQUEST_USERS_AND_PROGRAM_CHANGES: ("no", "no", "no", "no", "own", "all"),
     Action.MANAGE_USERS_PROJECTS_APPROVALS: ("no", "no", "no", "no", "no", "all"),
     Action.IMPORT_HMIS_CSV: ("no", "no", "no", "no", "no", "all"),

@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from sunflower.datarequests import actions
-from sunflower.datarequests.extract import Grid, suppress
+from sunflower.datarequests.extract import Grid, suppress, suppress_below
 from sunflower.datarequests.models import Body, DataRequest, DataRequestEvent
 
 from .conftest import REQUEST_FIELDS, approve_both, make_member, submit
@@ -230,7 +230,7 @@ def test_when_only_the_total_is_left_it_is_suppressed():
 
 def test_the_threshold_is_a_setting(settings):
     settings.DATA_REQUEST_SUPPRESS_BELOW = 5
-    g = suppress(grid([], row_totals=[6, 4, 3, 20], total=33))
+    g = suppress(grid([], row_totals=[6, 4, 3, 20], total=33), below=suppress_below())
     assert g.hidden == {(1, None), (2, None)}  # 6 is shown below 5 (it would not be below 11)
 
 
@@ -356,7 +356,7 @@ def test_a_broken_down_table_leaves_no_line_with_a_single_suppressed_cell(hmis_w
     from sunflower.datarequests.extract import stays, suppress, table
 
     found = stays(dt.date(2025, 1, 1), dt.date(2025, 12, 31))
-    g = suppress(table(found, "sex", "project_type"))
+    g = suppress(table(found, "sex", "project_type"), below=suppress_below())
     assert g.columns == ["Emergency Shelter - Entry Exit", "PH - Permanent Supportive Housing"]
     assert g.hidden  # PSH's 3 people
     for line in g.lines():

@@ -104,13 +104,52 @@ def test_a_contact_recorded_on_a_phone_is_on_the_map_in_its_county(
     shots(phone, "map")
 
 
-def test_a_user_without_the_outreach_role_cannot_open_the_map(phone, live_server, outreach_world):
+def test_a_user_without_the_outreach_role_cannot_open_the_map(
+    phone, live_server, screenshot_taker, outreach_world
+):
+    import uuid
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from sunflower.hmis.models import Project
+    from sunflower.outreach import actions
+
+    shots = screenshot_taker("outreach", _shot_numbers)
+    worker = get_user_model().objects.get(email="worker@prairie.example")
+    actions.record_contact(
+        worker,
+        {
+            "client_uuid": uuid.uuid4(),
+            "project": Project.objects.get(project_name="Prairie Street Outreach"),
+            "enrollment": None,
+            "person_description": "Woman with a red bicycle",
+            "contacted_at": timezone.now(),
+            "current_living_situation": 116,
+            "latitude": TOPEKA["latitude"],
+            "longitude": TOPEKA["longitude"],
+        },
+    )
     sign_in(phone, live_server, "intake@prairie.example")
     assert phone.locator("[data-nav-key=outreach_map]").count() == 0
     response = phone.goto(live_server.url + reverse("outreach:map"))
     assert response.status == 403
     response = phone.goto(live_server.url + reverse("outreach:map_data"))
     assert response.status == 403
+
+    # The policy lets this role see contacts per county, suppressed, and nothing more.
+    phone.goto(live_server.url + reverse("home"))
+    phone.locator("header [data-nav-key=outreach_counts]").first.dispatch_event("click")
+    phone.wait_for_selector("#county-counts-map[data-loaded=true]")
+    assert (
+        phone.locator(
+            "[data-testid=county-counts] tr[data-fips='20177'] [data-testid=count]"
+        ).inner_text()
+        == "<11"
+    )
+    assert phone.locator(".sf-contact-point").count() == 0
+    assert "red bicycle" not in phone.content()
+    shots(phone, "county-counts")
 
 
 def test_an_entry_made_offline_is_kept_and_lands_once(

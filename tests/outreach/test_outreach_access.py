@@ -21,7 +21,6 @@ pytestmark = [pytest.mark.outreach, pytest.mark.security]
 PAGES = [
     ("outreach:map", []),
     ("outreach:map_data", []),
-    ("outreach:county_shapes", []),
     ("outreach:contact_new", []),
     ("outreach:contacts", []),
     ("outreach:encampments", []),
@@ -41,6 +40,23 @@ def test_users_without_the_outreach_role_are_refused(outreach, client, role, nam
     response = client.get(reverse(name, args=args))
     assert response.status_code == 403
     assert MapView.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [
+        (Role.AGENCY_CES, 200),
+        (Role.AGENCY_ADMIN, 200),
+        (Role.ACCESS_POINT, 403),
+        (Role.VICTIM_SERVICE_PROVIDER, 403),
+    ],
+    ids=lambda value: getattr(value, "value", str(value)),
+)
+def test_county_outlines_serve_both_maps(outreach, client, role, status):
+    # The counties are the base map of the counts by county too; public Census shapes.
+    user = create_user_with_role(f"{role.value}@x.example", role, organization=outreach.agency)
+    client.force_login(user)
+    assert client.get(reverse("outreach:county_shapes")).status_code == status
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(outreach, client):
