@@ -11,16 +11,15 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F, Q
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from sunflower.accounts.policy import Action, can
-from sunflower.portal.actions import absolute, hmis_team_emails
+from sunflower.core.mail import absolute, send_templated
+from sunflower.portal.actions import hmis_team_emails
 
 from . import extract as extracts
 from .models import (
@@ -60,20 +59,19 @@ def download_link(extract: DataExtract) -> str:
 def _mail(template: str, request: DataRequest, to: list[str], *, language=None, **context):
     """Sent once the transaction commits. "[DR-000123]" starts every subject. Mails to the
     requester are written in the language they used; the team's in the site's language."""
-    to = sorted({address for address in to if address})
-    if not to:
-        return
     context = {
         "request": request,
         "status_url": status_link(request),
         "team_url": absolute(reverse("datarequests:detail", args=[request.pk])),
         **context,
     }
-    with translation.override(language or settings.LANGUAGE_CODE):
-        subject = render_to_string(f"datarequests/emails/{template}_subject.txt", context)
-        body = render_to_string(f"datarequests/emails/{template}.txt", context)
-    mail = EmailMessage(f"[{request.reference}] {subject.strip()}", body, None, to)
-    transaction.on_commit(mail.send)
+    send_templated(
+        f"datarequests/emails/{template}",
+        context,
+        to,
+        subject_prefix=f"[{request.reference}]",
+        language=language or settings.LANGUAGE_CODE,
+    )
 
 
 def _to_requester(template: str, request: DataRequest, **context) -> None:

@@ -8,9 +8,7 @@ from datetime import datetime, timedelta
 
 import icalendar
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,8 +17,9 @@ from sunflower.accounts.actions import hmis_user_for
 from sunflower.accounts.models import DutyAssignment
 from sunflower.accounts.policy import Action, can
 from sunflower.accounts.roles import Duty
+from sunflower.core.mail import absolute, send_templated
 from sunflower.hmis.models import Funder, Inventory, Project, ProjectCoC
-from sunflower.portal.actions import absolute, agency_admin_emails, hmis_team_emails
+from sunflower.portal.actions import agency_admin_emails, hmis_team_emails
 
 from .models import CommitteeVote, ProgramRequest
 
@@ -31,19 +30,12 @@ RESIDENTIAL_TYPES = {0, 1, 2, 3, 8, 9, 10, 13}
 def _mail(
     template: str, request: ProgramRequest, to: list[str], attachment=None, **context
 ) -> None:
-    if not to:
-        return
     context = {
         "request": request,
         "url": absolute(reverse("governance:request", args=[request.pk])),
         **context,
     }
-    subject = render_to_string(f"governance/emails/{template}_subject.txt", context).strip()
-    body = render_to_string(f"governance/emails/{template}.txt", context)
-    mail = EmailMessage(subject, body, None, to)
-    if attachment:
-        mail.attach(*attachment)
-    transaction.on_commit(mail.send)
+    send_templated(f"governance/emails/{template}", context, to, attachment=attachment)
 
 
 def committee_members():

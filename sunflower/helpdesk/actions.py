@@ -8,16 +8,15 @@ from email.message import EmailMessage
 from email.utils import parseaddr
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMessage as OutgoingMail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sunflower.accounts.models import User
 from sunflower.accounts.policy import Action, can
-from sunflower.portal.actions import absolute, hmis_team_emails
+from sunflower.core.mail import absolute, send_templated
+from sunflower.portal.actions import hmis_team_emails
 
 from .models import Ticket, TicketMessage
 
@@ -36,10 +35,8 @@ def _mail(template: str, ticket: Ticket, to: list[str], **context) -> None:
         "team_url": absolute(reverse("helpdesk:ticket", args=[ticket.pk])),
         **context,
     }
-    subject = render_to_string(f"helpdesk/emails/{template}_subject.txt", context).strip()
-    body = render_to_string(f"helpdesk/emails/{template}.txt", context)
-    transaction.on_commit(
-        lambda: OutgoingMail(f"[{ticket.reference}] {subject}", body, None, to).send()
+    send_templated(
+        f"helpdesk/emails/{template}", context, to, subject_prefix=f"[{ticket.reference}]"
     )
 
 

@@ -6,13 +6,10 @@ from __future__ import annotations
 
 import unicodedata
 
-from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +18,7 @@ from sunflower.accounts.actions import grant_role
 from sunflower.accounts.models import Membership, User
 from sunflower.accounts.policy import Action, can
 from sunflower.accounts.roles import Role
+from sunflower.core.mail import absolute, send_templated
 
 from .models import AccessRequest, AgreementSignature, UserAgreement
 
@@ -32,15 +30,9 @@ AGREEMENT_CACHE_KEY = "portal:agreement-in-force"
 ONBOARDING_REQUIREMENTS: list = []
 
 
-def absolute(path: str) -> str:
-    """A link for an e-mail: the configured site address and the path."""
-    return settings.SITE_URL.rstrip("/") + path
-
-
 def _mail(template: str, context: dict, to: list[str]) -> None:
-    subject = render_to_string(f"portal/emails/{template}_subject.txt", context).strip()
-    body = render_to_string(f"portal/emails/{template}.txt", context)
-    send_mail(subject, body, None, to)
+    # Sent at once: the callers already wait for the commit where it matters.
+    send_templated(f"portal/emails/{template}", context, to, on_commit=False)
 
 
 # --- access requests ----------------------------------------------------------------------
