@@ -1,14 +1,16 @@
 /* The phone form for an outreach contact. It posts JSON with the entry's own identifier
    (client_uuid); when the phone is offline, or the request cannot reach the server, the entry
-   is kept on the phone (localStorage) and sent when the connection returns (the `online`
+   is kept on the phone (localStorage, under the worker's account id) and sent when the connection returns (the `online`
    event, the next page load, or every 20 seconds). The server records an identifier once, so
    an entry sent twice lands once. */
 (function () {
   "use strict";
 
-  var STORE = "sunflower.outreach.pending.v1";
   var form = document.getElementById("outreach-contact-form");
   if (!form) { return; }
+  // Each worker's entries are kept apart: on a shared phone, the next person to sign in must
+  // not send (and so sign) an entry someone else made.
+  var STORE = "sunflower.outreach.pending.v2." + form.dataset.queueOwner;
   var O = window.SunflowerOutreach;
   var offlineBox = document.querySelector("[data-testid=offline-status]");
   var sentBox = document.querySelector("[data-testid=contact-sent]");

@@ -54,6 +54,14 @@ def outreach_world(transactional_db):
     return agency
 
 
+def queue_key(name: str) -> str:
+    """The phone's store of unsent entries of one worker (static/outreach/contact.js)."""
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.get(email=f"{name}@prairie.example")
+    return f"sunflower.outreach.pending.v2.{user.pk}"
+
+
 def sign_in(page, live_server, email):
     page.context.clear_cookies()
     page.goto(live_server.url + reverse("login"))
@@ -170,13 +178,13 @@ def test_an_entry_made_offline_is_kept_and_lands_once(
     phone.click("[data-testid=submit-contact]")
     phone.wait_for_selector("[data-testid=offline-status]:has-text('saved on this phone')")
     shots(phone, "offline-kept")
-    pending = phone.evaluate("JSON.parse(localStorage.getItem('sunflower.outreach.pending.v1'))")
+    pending = phone.evaluate(f"JSON.parse(localStorage.getItem('{queue_key('worker')}'))")
     assert len(pending) == 1
     assert OutreachContact.objects.count() == 0
 
     phone.context.set_offline(False)
     phone.wait_for_selector("[data-testid=contact-sent]:has-text('Finney County')")
-    assert phone.evaluate("localStorage.getItem('sunflower.outreach.pending.v1')") is None
+    assert phone.evaluate(f"localStorage.getItem('{queue_key('worker')}')") is None
     # The same entry sent again (another tab, a retry after a lost answer) still lands once.
     phone.evaluate(
         """entry => fetch(location.pathname, {method: 'POST', credentials: 'same-origin',
@@ -191,3 +199,42 @@ def test_an_entry_made_offline_is_kept_and_lands_once(
     contact = OutreachContact.objects.get()
     assert contact.county.name == "Finney"
     assert str(contact.client_uuid) == pending[0]["client_uuid"]
+
+
+def test_an_entry_kept_on_a_shared_phone_is_sent_only_by_its_worker(
+    phone, live_server, outreach_world
+):
+    from sunflower.outreach.models import OutreachContact
+
+    create_user_with_role(
+        "colleague@prairie.example", Role.AGENCY_CES_OUTREACH, PASSWORD, outreach_world
+    )
+    sign_in(phone, live_server, "worker@prairie.example")
+    phone.goto(live_server.url + reverse("outreach:contact_new"))
+    phone.wait_for_selector("#contact-map .leaflet-overlay-pane path")
+    phone.click("[data-testid=use-location]")
+    phone.wait_for_selector("[data-testid=location-status]:has-text('Location set')")
+    phone.fill("#id_person_description", "Man with a blue tent")
+    phone.context.set_offline(True)
+    phone.click("[data-testid=submit-contact]")
+    phone.wait_for_selector("[data-testid=offline-status]:has-text('saved on this phone')")
+
+    # The worker's session ends before the connection returns; a colleague signs in.
+    phone.context.clear_cookies()
+    phone.context.set_offline(False)
+    phone.wait_for_selector("[data-testid=offline-status]:has-text('Sign in again')")
+    assert OutreachContact.objects.count() == 0
+    sign_in(phone, live_server, "colleague@prairie.example")
+    phone.goto(live_server.url + reverse("outreach:contact_new"))
+    phone.wait_for_selector("#contact-map .leaflet-overlay-pane path")
+    phone.wait_for_timeout(1000)  # the page tries its own queue on load
+    assert OutreachContact.objects.count() == 0
+    assert phone.locator("[data-testid=offline-status]").is_hidden()
+    assert phone.evaluate(f"localStorage.getItem('{queue_key('worker')}')") is not None
+
+    # Back on the phone, the worker's page sends it, recorded as theirs.
+    sign_in(phone, live_server, "worker@prairie.example")
+    phone.goto(live_server.url + reverse("outreach:contact_new"))
+    phone.wait_for_selector("[data-testid=contact-sent]:has-text('Shawnee County')")
+    contact = OutreachContact.objects.get()
+    assert contact.recorded_by.email == "worker@prairie.example"
