@@ -38,6 +38,10 @@ class Command(BaseCommand):
         team = [u for u in users if u.email.startswith("hmis-admin@")]
         requests = load_data_request_demo(team[0] if team else None)
         self.stdout.write(f"Data requests: {len(requests)} sample requests.")
+        from sunflower.outreach.demo import load as load_outreach_demo
+
+        outreach = [u for u in users if u.email.startswith("outreach@")]
+        self.stdout.write(load_outreach_demo(outreach[0] if outreach else None).line())
         # The practice test's training environment: its own database, synthetic data only.
         self.stdout.write(set_up_environment(clients=300).line())
         self.stdout.write("")
