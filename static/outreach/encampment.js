@@ -1,4 +1,5 @@
-/* Encampment pages: mark a site as a point or an area (the form), or show it (the detail). */
+/* Encampment pages: mark a site as a point or an area (the add and edit forms), or show it
+   (the detail page). */
 (function () {
   "use strict";
 
@@ -10,14 +11,15 @@
   O.baseMap(element).then(function (handle) {
     var map = handle.map;
     var shown = element.dataset.showGeometry && document.getElementById(element.dataset.showGeometry);
+    var existing = null;
     if (shown) {
-      var layer = L.geoJSON(JSON.parse(shown.textContent), {
+      existing = L.geoJSON(JSON.parse(shown.textContent), {
         pointToLayer: function (feature, latlng) { return L.circleMarker(latlng, { radius: 10, color: "#4d8055", fillColor: "#70e17b", fillOpacity: 0.7 }); },
         style: function () { return { color: "#4d8055", fillColor: "#70e17b", fillOpacity: 0.4 }; }
       }).addTo(map);
-      map.fitBounds(layer.getBounds(), { maxZoom: 14 });
-      return;
+      map.fitBounds(existing.getBounds(), { maxZoom: 14 });
     }
+    // Without a form the map only shows the site; on the edit form, a new place replaces it.
     if (!form) { return; }
     var corners = [];
     var drawn = null;
@@ -26,6 +28,7 @@
     function shape() { return form.querySelector("input[name=shape]:checked").value; }
     function redraw() {
       if (drawn) { map.removeLayer(drawn); drawn = null; }
+      if (existing && corners.length) { map.removeLayer(existing); existing = null; }
       if (!corners.length) { output.value = ""; return; }
       if (shape() === "point") {
         drawn = L.circleMarker(corners[0], { radius: 10, color: "#4d8055", fillColor: "#70e17b", fillOpacity: 0.7 }).addTo(map);

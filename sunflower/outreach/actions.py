@@ -309,6 +309,34 @@ def create_encampment(user, data: dict):
     return encampment
 
 
+def may_change_encampment(user, encampment) -> bool:
+    """The site's agency's outreach workers and HMIS administrators change its name, place
+    and notes; every outreach worker may record a visit."""
+    return can(user, Action.USE_OUTREACH_MAP, encampment.organization)
+
+
+def change_encampment(user, encampment, data: dict):
+    """New name, notes and, if `data["geometry"]` is given, place (and so county) of a site.
+    Audited as an UPDATE; raises PermissionDenied or ValidationError, writing nothing."""
+    from sunflower.outreach.models import Encampment
+
+    if not may_change_encampment(user, encampment):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = Encampment.objects.select_for_update().get(pk=encampment.pk)
+        if data.get("geometry") is not None:
+            geometry = _clean_geometry(data["geometry"])
+            latitude, longitude = _representative_point(geometry)
+            locked.county = county_at(latitude, longitude)
+            locked.latitude, locked.longitude = check_coordinates(latitude, longitude)
+            locked.geometry = geometry
+        locked.name = data["name"].strip()
+        locked.notes = (data.get("notes") or "").strip()
+        locked.full_clean()
+        locked.save()
+    return locked
+
+
 def record_visit(user, encampment, data: dict):
     """A visit to a site: its status and head count then become the site's."""
     from sunflower.outreach.models import Encampment, EncampmentVisit

@@ -199,6 +199,31 @@ class EncampmentForm(forms.Form):
         return value
 
 
+class EncampmentChangeForm(forms.Form):
+    """Name, place and notes of a site; an empty place keeps the one it has."""
+
+    name = forms.CharField(max_length=120, label=_("Name of the site"))
+    geometry = forms.CharField(widget=forms.HiddenInput, required=False)
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style(self)
+        self.fields["geometry"].widget.attrs.pop("class", None)
+
+    def clean_geometry(self):
+        raw = self.cleaned_data.get("geometry") or ""
+        if not raw.strip():
+            return None
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            value = None
+        if not isinstance(value, dict):
+            raise forms.ValidationError(_("Mark the place on the map."))
+        return value
+
+
 class VisitForm(forms.Form):
     visited_at = forms.DateTimeField(
         label=_("Visited at"), widget=DateTimeLocal(), input_formats=[DATETIME_LOCAL]

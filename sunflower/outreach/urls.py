@@ -14,5 +14,6 @@ urlpatterns = [
     path("contacts/<int:pk>/link/", views.contact_link, name="contact_link"),
     path("encampments/", views.encampments, name="encampments"),
     path("encampments/<int:pk>/", views.encampment, name="encampment"),
+    path("encampments/<int:pk>/edit/", views.encampment_edit, name="encampment_edit"),
     path("encampments/<int:pk>/visit/", views.encampment_visit, name="encampment_visit"),
 ]

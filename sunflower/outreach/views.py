@@ -22,6 +22,7 @@ from sunflower.outreach import actions, geography
 from sunflower.outreach.forms import (
     ContactForm,
     CountyCountsForm,
+    EncampmentChangeForm,
     EncampmentForm,
     LinkForm,
     MapFilterForm,
@@ -259,8 +260,33 @@ def encampment(request, pk: int):
             "visits": site.visits.select_related("visited_by"),
             "form": VisitForm(),
             "geometry_json": site.geometry,
+            "can_edit": actions.may_change_encampment(request.user, site),
             **_map_settings(),
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def encampment_edit(request, pk: int):
+    require(request.user, Action.USE_OUTREACH_MAP)
+    site = Encampment.objects.select_related("county", "organization").filter(pk=pk).first()
+    if site is None or not actions.may_change_encampment(request.user, site):
+        raise Http404("No such encampment.")
+    form = EncampmentChangeForm(
+        request.POST or None, initial={"name": site.name, "notes": site.notes}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.change_encampment(request.user, site, form.cleaned_data)
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            messages.success(request, _("Encampment changed."))
+            return redirect("outreach:encampment", pk=site.pk)
+    return render(
+        request,
+        "outreach/encampment_edit.html",
+        {"encampment": site, "form": form, **_map_settings()},
     )
 
 
@@ -287,6 +313,7 @@ def encampment_visit(request, pk: int):
             "visits": site.visits.select_related("visited_by"),
             "form": form,
             "geometry_json": site.geometry,
+            "can_edit": actions.may_change_encampment(request.user, site),
             **_map_settings(),
         },
     )

@@ -289,3 +289,81 @@ def test_encampment_pages(outreach, client):
     assert visit.status_code == 302
     site.refresh_from_db()
     assert site.status == "inactive" and site.last_visited_at is not None
+
+
+def _bridge_camp(outreach):
+    return actions.create_encampment(
+        outreach.worker,
+        {
+            "name": "Bridge camp",
+            "geometry": {"type": "Point", "coordinates": [-95.6752, 39.0473]},
+            "status": "active",
+            "estimated_people": 4,
+            "notes": "Under the north end",
+            "organization": outreach.agency,
+        },
+    )
+
+
+def test_the_sites_agency_changes_its_name_place_and_notes(outreach, client):
+    from auditlog.models import LogEntry
+
+    site = _bridge_camp(outreach)
+    client.force_login(outreach.worker)
+    page = client.get(reverse("outreach:encampment_edit", args=[site.pk]))
+    assert page.status_code == 200 and 'value="Bridge camp"' in page.content.decode()
+
+    # Without a new place the old one stays.
+    response = client.post(
+        reverse("outreach:encampment_edit", args=[site.pk]),
+        {"name": "Kansas Avenue bridge", "geometry": "", "notes": ""},
+    )
+    assert response.status_code == 302
+    site.refresh_from_db()
+    assert (site.name, site.notes, site.county.name) == ("Kansas Avenue bridge", "", "Shawnee")
+
+    # A new place moves the site, county and all.
+    client.post(
+        reverse("outreach:encampment_edit", args=[site.pk]),
+        {
+            "name": "Kansas Avenue bridge",
+            "geometry": json.dumps({"type": "Point", "coordinates": [-97.3301, 37.6872]}),
+        },
+    )
+    site.refresh_from_db()
+    assert site.county.name == "Sedgwick" and site.geometry["coordinates"] == [-97.3301, 37.6872]
+    assert LogEntry.objects.get_for_object(site).filter(action=LogEntry.Action.UPDATE).count() == 2
+
+
+def test_a_bad_place_changes_nothing_and_keeps_what_was_typed(outreach, client):
+    site = _bridge_camp(outreach)
+    client.force_login(outreach.worker)
+    response = client.post(
+        reverse("outreach:encampment_edit", args=[site.pk]),
+        {
+            "name": "Renamed",
+            "geometry": json.dumps({"type": "Point", "coordinates": [-104.99, 39.74]}),
+            "notes": "typed",
+        },
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "outside Kansas" in html and 'value="Renamed"' in html and "typed" in html
+    site.refresh_from_db()
+    assert site.name == "Bridge camp" and site.county.name == "Shawnee"
+
+
+def test_another_agency_records_visits_but_does_not_change_the_site(outreach, client):
+    site = _bridge_camp(outreach)
+    client.force_login(outreach.other_worker)
+    assert client.get(reverse("outreach:encampment_edit", args=[site.pk])).status_code == 404
+    response = client.post(
+        reverse("outreach:encampment_edit", args=[site.pk]), {"name": "Taken over"}
+    )
+    assert response.status_code == 404
+    detail = client.get(reverse("outreach:encampment", args=[site.pk])).content.decode()
+    assert 'data-testid="edit-encampment"' not in detail
+    with pytest.raises(PermissionDenied):
+        actions.change_encampment(outreach.other_worker, site, {"name": "Taken over"})
+    site.refresh_from_db()
+    assert site.name == "Bridge camp"
