@@ -245,6 +245,70 @@ def link_contact(user, contact, enrollment):
     return locked
 
 
+def correct_contact(user, contact, data: dict):
+    """Correct what a contact says: its time, living situation, location details, services,
+    and an unnamed person's description (the place and the person stay; a wrong person is
+    linked again by the HMIS team). A known client's HUD 4.12 record is corrected with it.
+    Audited as UPDATEs; raises PermissionDenied or ValidationError, writing nothing."""
+    from sunflower.hmis.models import CurrentLivingSituation, Enrollment
+    from sunflower.outreach.models import OutreachContact
+
+    if not can(user, Action.USE_OUTREACH_MAP, contact):
+        raise PermissionDenied
+    if contact.enrollment_id is not None and not can(
+        user, Action.EDIT_HMIS_DATA, contact.enrollment
+    ):
+        raise PermissionDenied
+    errors: dict[str, list[str]] = {}
+    situation = data.get("current_living_situation")
+    if situation is None or int(situation) not in dict(phone_living_situations()):
+        errors["current_living_situation"] = [_("Choose the current living situation.")]
+    contacted_at = data.get("contacted_at")
+    if contacted_at is None:
+        errors["contacted_at"] = [_("Enter the date and time of the contact.")]
+    elif contacted_at > timezone.now() + CLOCK_SKEW:
+        errors["contacted_at"] = [_("The contact cannot be in the future.")]
+    description = (data.get("person_description") or "").strip()
+    if contact.client_id is None and not description:
+        errors["person_description"] = [_("Describe the person, to identify them later.")]
+    details = (data.get("location_details") or "").strip()
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = OutreachContact.objects.select_for_update().get(pk=contact.pk)
+        if locked.living_record_id is not None:
+            enrollment = (
+                Enrollment.objects.select_related("project")
+                .prefetch_related("exits")
+                .get(pk=locked.enrollment_id)
+            )
+            on = timezone.localdate(contacted_at)
+            cls = current_living.cls_errors(
+                enrollment, on, int(situation), {"location_details": details}
+            )
+            if cls:
+                raise ValidationError(
+                    {"contacted_at" if k == "information_date" else k: v for k, v in cls.items()}
+                )
+            record = CurrentLivingSituation.objects.select_for_update().get(
+                pk=locked.living_record_id
+            )
+            record.information_date = on
+            record.current_living_situation = int(situation)
+            record.location_details = details
+            record.full_clean()
+            record.save()  # audited as an UPDATE of the HUD record
+        locked.contacted_at = contacted_at
+        locked.current_living_situation = int(situation)
+        locked.location_details = details
+        locked.services_given = [str(code) for code in data.get("services_given") or []]
+        if locked.client_id is None:
+            locked.person_description = description
+        locked.full_clean(exclude=["client_uuid"])
+        locked.save()
+    return locked
+
+
 # --- encampments -------------------------------------------------------------------------
 
 

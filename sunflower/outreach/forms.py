@@ -112,6 +112,34 @@ class ContactForm(forms.Form):
         return data
 
 
+class ContactCorrectionForm(forms.Form):
+    """What a contact's correction may change (sunflower.outreach.actions.correct_contact)."""
+
+    person_description = ContactForm.base_fields["person_description"]
+    contacted_at = ContactForm.base_fields["contacted_at"]
+    current_living_situation = ContactForm.base_fields["current_living_situation"]
+    location_details = ContactForm.base_fields["location_details"]
+    services_given = ContactForm.base_fields["services_given"]
+
+    def __init__(self, *args, contact, **kwargs):
+        kwargs.setdefault(
+            "initial",
+            {
+                "person_description": contact.person_description,
+                "contacted_at": timezone.localtime(contact.contacted_at),
+                "current_living_situation": contact.current_living_situation,
+                "location_details": contact.location_details,
+                "services_given": contact.services_given,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["current_living_situation"].choices = actions.phone_living_situations()
+        if contact.client_id is not None:
+            del self.fields["person_description"]
+        style(self)
+        self.fields["services_given"].widget.attrs["class"] = "usa-checkbox__input"
+
+
 class MapFilterForm(forms.Form):
     start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -11,6 +11,7 @@ urlpatterns = [
     path("map/counties.geojson", views.county_shapes, name="county_shapes"),
     path("contacts/", views.contacts, name="contacts"),
     path("contacts/new/", views.contact_new, name="contact_new"),
+    path("contacts/<int:pk>/correct/", views.contact_correct, name="contact_correct"),
     path("contacts/<int:pk>/link/", views.contact_link, name="contact_link"),
     path("encampments/", views.encampments, name="encampments"),
     path("encampments/<int:pk>/", views.encampment, name="encampment"),

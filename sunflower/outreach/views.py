@@ -20,6 +20,7 @@ from sunflower.audit.middleware import client_address
 from sunflower.core.forms import add_validation_errors
 from sunflower.outreach import actions, geography
 from sunflower.outreach.forms import (
+    ContactCorrectionForm,
     ContactForm,
     CountyCountsForm,
     EncampmentChangeForm,
@@ -157,6 +158,30 @@ def contact_link(request, pk: int):
             messages.success(request, _("Contact linked; its living situation is recorded."))
             return redirect("outreach:contacts")
     return render(request, "outreach/contact_link.html", {"contact": contact, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def contact_correct(request, pk: int):
+    require(request.user, Action.USE_OUTREACH_MAP)
+    contact = (
+        OutreachContact.objects.select_related("county", "project", "enrollment__project")
+        .filter(pk=pk)
+        .first()
+    )
+    if contact is None or not can(request.user, Action.USE_OUTREACH_MAP, contact):
+        raise Http404("No such contact.")
+    form = ContactCorrectionForm(request.POST or None, contact=contact)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.correct_contact(request.user, contact, form.cleaned_data)
+        except PermissionDenied:
+            raise Http404("No such contact.") from None
+        except ValidationError as error:
+            add_validation_errors(form, error)
+        else:
+            messages.success(request, _("Contact corrected."))
+            return redirect("outreach:contacts")
+    return render(request, "outreach/contact_correct.html", {"contact": contact, "form": form})
 
 
 @require_GET

@@ -367,3 +367,87 @@ def test_another_agency_records_visits_but_does_not_change_the_site(outreach, cl
         actions.change_encampment(outreach.other_worker, site, {"name": "Taken over"})
     site.refresh_from_db()
     assert site.name == "Bridge camp"
+
+
+def _correction(contact, **changes) -> dict:
+    values = {
+        "person_description": contact.person_description,
+        "contacted_at": timezone.localtime(contact.contacted_at).strftime("%Y-%m-%dT%H:%M"),
+        "current_living_situation": str(contact.current_living_situation),
+        "location_details": contact.location_details,
+        "services_given": list(contact.services_given),
+    }
+    values.update(changes)
+    return values
+
+
+def test_a_known_clients_contact_is_corrected_with_its_hud_record(outreach, client):
+    from auditlog.models import LogEntry
+
+    contact, _ = actions.record_contact(
+        outreach.worker, outreach.entry(enrollment=outreach.enrollment, person_description="")
+    )
+    record = contact.living_record
+    client.force_login(outreach.worker)
+    assert client.get(reverse("outreach:contact_correct", args=[contact.pk])).status_code == 200
+    yesterday = timezone.localtime() - dt.timedelta(days=1)
+    response = client.post(
+        reverse("outreach:contact_correct", args=[contact.pk]),
+        _correction(
+            contact,
+            contacted_at=yesterday.strftime("%Y-%m-%dT%H:%M"),
+            current_living_situation="118",
+            location_details="Behind the library",
+            services_given=["clothing"],
+        ),
+    )
+    assert response.status_code == 302
+    contact.refresh_from_db()
+    record.refresh_from_db()
+    assert contact.current_living_situation == record.current_living_situation == 118
+    assert contact.location_details == record.location_details == "Behind the library"
+    assert record.information_date == yesterday.date()
+    assert contact.services_given == ["clothing"]
+    for changed in (contact, record):
+        updates = LogEntry.objects.get_for_object(changed).filter(action=LogEntry.Action.UPDATE)
+        assert updates.count() == 1
+
+
+def test_a_correction_into_the_future_changes_nothing_and_keeps_what_was_typed(outreach, client):
+    contact, _ = actions.record_contact(outreach.worker, outreach.entry())
+    client.force_login(outreach.worker)
+    tomorrow = timezone.localtime() + dt.timedelta(days=1)
+    response = client.post(
+        reverse("outreach:contact_correct", args=[contact.pk]),
+        _correction(
+            contact,
+            contacted_at=tomorrow.strftime("%Y-%m-%dT%H:%M"),
+            person_description="Tall man, red cap",
+        ),
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "The contact cannot be in the future." in html and "Tall man, red cap" in html
+    before = contact.contacted_at
+    contact.refresh_from_db()
+    assert contact.contacted_at == before and contact.person_description.startswith("Man in a")
+
+    response = client.post(
+        reverse("outreach:contact_correct", args=[contact.pk]),
+        _correction(contact, person_description=""),
+    )
+    assert "Describe the person" in response.content.decode()
+
+
+def test_another_agency_cannot_correct_a_contact(outreach, client):
+    contact, _ = actions.record_contact(outreach.worker, outreach.entry())
+    client.force_login(outreach.other_worker)
+    url = reverse("outreach:contact_correct", args=[contact.pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url, _correction(contact, location_details="x")).status_code == 404
+    with pytest.raises(PermissionDenied):
+        actions.correct_contact(
+            outreach.other_worker, contact, {**_correction(contact), "contacted_at": timezone.now()}
+        )
+    contact.refresh_from_db()
+    assert contact.location_details == ""
