@@ -106,6 +106,8 @@
       contacted_at: form.elements.contacted_at.value
     };
     form.reset();
+    var filter = form.querySelector("[data-client-filter]");
+    if (filter) { filter.dispatchEvent(new Event("input")); } // the whole list again
     form.elements.project.value = keep.project;
     form.elements.client_uuid.value = O.uuid4();
     ["latitude", "longitude", "accuracy_m", "location_source"].forEach(function (n) { form.elements[n].value = ""; });
@@ -209,6 +211,29 @@
       resetForm();
     });
   });
+
+  // Find a known client by typing part of a name: the list is narrowed on the phone (the
+  // names are already in the page; nothing is sent while typing).
+  var finder = form.querySelector("[data-client-filter]");
+  var choice = form.elements.enrollment;
+  if (finder && choice) {
+    var everyone = Array.prototype.slice.call(choice.options);
+    finder.addEventListener("input", function () {
+      var words = finder.value.toLowerCase().split(/\s+/).filter(Boolean);
+      var selected = choice.value;
+      choice.innerHTML = "";
+      everyone.forEach(function (option) {
+        var text = option.textContent.toLowerCase();
+        if (!option.value || words.every(function (w) { return text.indexOf(w) !== -1; })) {
+          choice.appendChild(option);
+        }
+      });
+      choice.value = selected;
+      var matches = choice.options.length - 1;
+      if (words.length && matches === 1) { choice.selectedIndex = 1; }
+      finder.setAttribute("aria-description", matches + " " + finder.dataset.matchesText);
+    });
+  }
 
   window.addEventListener("online", function () { flush(); });
   window.addEventListener("offline", function () { showPending(); });

@@ -114,7 +114,12 @@ def contact_new(request):
     return render(
         request,
         "outreach/contact_form.html",
-        {"form": form, "has_projects": form.fields["project"].queryset.exists(), **_map_settings()},
+        {
+            "form": form,
+            "has_projects": form.fields["project"].queryset.exists(),
+            "can_create_client": can(request.user, Action.CREATE_CLIENT),
+            **_map_settings(),
+        },
     )
 
 

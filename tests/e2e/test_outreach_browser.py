@@ -238,3 +238,37 @@ def test_an_entry_kept_on_a_shared_phone_is_sent_only_by_its_worker(
     phone.wait_for_selector("[data-testid=contact-sent]:has-text('Shawnee County')")
     contact = OutreachContact.objects.get()
     assert contact.recorded_by.email == "worker@prairie.example"
+
+
+def test_a_known_client_is_found_by_typing_and_the_contact_is_theirs(
+    phone, live_server, outreach_world
+):
+    import datetime as dt
+
+    from sunflower.hmis.models import Project
+    from sunflower.hmis.testing import make_client, make_enrollment
+    from sunflower.outreach.models import OutreachContact
+
+    project = Project.objects.get(project_name="Prairie Street Outreach")
+    dana = make_enrollment(
+        make_client(first_name="Dana", last_name="Streeter"), project, dt.date(2026, 1, 5)
+    )
+    make_enrollment(make_client(first_name="Lee", last_name="Walker"), project, dt.date(2026, 1, 5))
+    sign_in(phone, live_server, "worker@prairie.example")
+    phone.goto(live_server.url + reverse("outreach:contact_new"))
+    phone.wait_for_selector("#contact-map .leaflet-overlay-pane path")
+    assert phone.locator("#id_enrollment option").count() == 3  # nobody chosen, Dana, Lee
+    assert phone.locator(f"a[href='{reverse('client_create')}']").count() == 1
+
+    phone.fill("[data-testid=client-filter]", "dana stree")  # words in any order, any case
+    assert phone.locator("#id_enrollment option").count() == 2
+    assert phone.locator("#id_enrollment").input_value() == str(dana.pk)
+    phone.click("[data-testid=use-location]")
+    phone.wait_for_selector("[data-testid=location-status]:has-text('Location set')")
+    phone.click("[data-testid=submit-contact]")
+    phone.wait_for_selector("[data-testid=contact-sent]:has-text('Shawnee County')")
+    # The form is ready for the next person: the whole list is back.
+    assert phone.locator("#id_enrollment option").count() == 3
+
+    contact = OutreachContact.objects.get()
+    assert contact.enrollment_id == dana.pk and contact.living_record is not None
