@@ -373,6 +373,19 @@ def create_encampment(user, data: dict):
     return encampment
 
 
+def visible_encampments(user):
+    """The sites an outreach user sees: every agency's, except that a victim service
+    provider's sites (where survivors may be sleeping) stay within that agency."""
+    from sunflower.outreach.models import Encampment
+
+    if not can(user, Action.USE_OUTREACH_MAP):
+        return Encampment.objects.none()
+    return Encampment.objects.exclude(
+        Q(organization__victim_service_provider=VSP_YES)
+        & ~Q(organization_id__in=own_agency_ids(user))
+    )
+
+
 def may_change_encampment(user, encampment) -> bool:
     """The site's agency's outreach workers and HMIS administrators change its name, place
     and notes; every outreach worker may record a visit."""
@@ -407,6 +420,8 @@ def record_visit(user, encampment, data: dict):
 
     agencies = map_agency_ids(user)
     if agencies is not None and not agencies:
+        raise PermissionDenied
+    if not visible_encampments(user).filter(pk=encampment.pk).exists():
         raise PermissionDenied
     visited_at = data.get("visited_at") or timezone.now()
     if visited_at > timezone.now() + CLOCK_SKEW:
@@ -473,7 +488,7 @@ def map_data(user, filters: dict, remote_addr=None) -> dict:
     this look. Points: the contacts of the user's outreach agencies (all agencies for HMIS
     administrators), but a DV-flagged contact's point only to its own agency. Counts by
     county: every agency's contacts (a count reveals no person). A fixed number of queries."""
-    from sunflower.outreach.models import Encampment, MapView
+    from sunflower.outreach.models import MapView
 
     agencies = map_agency_ids(user)
     if agencies is not None and not agencies:
@@ -511,7 +526,7 @@ def map_data(user, filters: dict, remote_addr=None) -> dict:
         ).order_by("-contacted_at", "-pk")
     ]
     counts = dict(contacts.values_list("county__fips5").annotate(total=Count("pk")).order_by())
-    encampments = Encampment.objects.all()
+    encampments = visible_encampments(user)
     if filters.get("region"):
         encampments = encampments.filter(county__region=filters["region"])
     if filters.get("county"):

@@ -29,7 +29,7 @@ from sunflower.outreach.forms import (
     MapFilterForm,
     VisitForm,
 )
-from sunflower.outreach.models import Encampment, OutreachContact
+from sunflower.outreach.models import OutreachContact
 
 
 def _map_settings() -> dict:
@@ -268,7 +268,11 @@ def encampments(request):
         else:
             messages.success(request, _("Encampment added."))
             return redirect("outreach:encampment", pk=encampment.pk)
-    sites = Encampment.objects.select_related("county").order_by("-last_visited_at", "name")
+    sites = (
+        actions.visible_encampments(request.user)
+        .select_related("county")
+        .order_by("-last_visited_at", "name")
+    )
     return render(
         request,
         "outreach/encampments.html",
@@ -279,7 +283,7 @@ def encampments(request):
 @require_GET
 def encampment(request, pk: int):
     require(request.user, Action.USE_OUTREACH_MAP)
-    site = Encampment.objects.select_related("county").filter(pk=pk).first()
+    site = actions.visible_encampments(request.user).select_related("county").filter(pk=pk).first()
     if site is None:
         raise Http404("No such encampment.")
     return render(
@@ -299,7 +303,12 @@ def encampment(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def encampment_edit(request, pk: int):
     require(request.user, Action.USE_OUTREACH_MAP)
-    site = Encampment.objects.select_related("county", "organization").filter(pk=pk).first()
+    site = (
+        actions.visible_encampments(request.user)
+        .select_related("county", "organization")
+        .filter(pk=pk)
+        .first()
+    )
     if site is None or not actions.may_change_encampment(request.user, site):
         raise Http404("No such encampment.")
     form = EncampmentChangeForm(
@@ -323,7 +332,7 @@ def encampment_edit(request, pk: int):
 @require_POST
 def encampment_visit(request, pk: int):
     require(request.user, Action.USE_OUTREACH_MAP)
-    site = Encampment.objects.filter(pk=pk).first()
+    site = actions.visible_encampments(request.user).filter(pk=pk).first()
     if site is None:
         raise Http404("No such encampment.")
     form = VisitForm(request.POST)

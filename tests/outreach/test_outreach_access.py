@@ -188,3 +188,31 @@ def test_another_agencys_contact_cannot_be_linked(outreach, client):
     )
     client.force_login(outreach.worker)
     assert client.get(reverse("outreach:contact_link", args=[contact.pk])).status_code == 404
+
+
+def test_a_victim_service_providers_encampments_stay_in_its_agency(outreach, client):
+    from django.core.exceptions import PermissionDenied
+
+    outreach.agency.victim_service_provider = 1
+    outreach.agency.save()
+    site = actions.create_encampment(
+        outreach.worker,
+        {
+            "name": "Safe camp",
+            "geometry": {"type": "Point", "coordinates": [-95.6752, 39.0473]},
+            "status": "active",
+            "organization": outreach.agency,
+        },
+    )
+    names = lambda data: [f["properties"]["name"] for f in data["encampments"]["features"]]  # noqa: E731
+    assert names(_points(client, outreach.worker)) == ["Safe camp"]
+
+    admin = create_user_with_role("lead@hmis.example", Role.HMIS_ADMIN)
+    for outsider in (outreach.other_worker, admin):
+        assert names(_points(client, outsider)) == []
+        assert "Safe camp" not in client.get(reverse("outreach:encampments")).content.decode()
+        assert client.get(reverse("outreach:encampment", args=[site.pk])).status_code == 404
+        with pytest.raises(PermissionDenied):
+            actions.record_visit(outsider, site, {"status": "cleared"})
+    site.refresh_from_db()
+    assert site.status == "active"
