@@ -343,6 +343,8 @@ OUTREACH_TILE_URL = os.environ.get("OUTREACH_TILE_URL", "")
 OUTREACH_TILE_ATTRIBUTION = os.environ.get("OUTREACH_TILE_ATTRIBUTION", "")
 OUTREACH_MAP_DEFAULT_DAYS = int(os.environ.get("OUTREACH_MAP_DEFAULT_DAYS", "30"))
 # The county counts shown to roles without the map: counts from 1 to this minus one are "<N".
+# The most contact points one map view draws (the newest); the rest are in the county counts.
+OUTREACH_MAP_MAX_POINTS = int(os.environ.get("OUTREACH_MAP_MAX_POINTS", "5000"))
 OUTREACH_SUPPRESS_BELOW = int(os.environ.get("OUTREACH_SUPPRESS_BELOW", "11"))
 
 # --- Data requests (docs/data-requests.md) ---------------------------------------------------

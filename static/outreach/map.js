@@ -79,7 +79,8 @@
       }).eachLayer(function (layer) { camps.addLayer(layer); });
 
       document.getElementById("map-summary").textContent = labels.labelSummary
-        .replace("%(total)s", data.total).replace("%(points)s", data.points.features.length);
+        .replace("%(total)s", data.total).replace("%(points)s", data.points.features.length) +
+        (data.points_limited ? " " + labels.labelLimited : "");
       var names = {};
       if (handle.geojson) { handle.geojson.features.forEach(function (f) { names[f.properties.fips5] = f.properties.name; }); }
       var body = document.getElementById("county-counts-body");

@@ -454,11 +454,18 @@ def record_visit(user, encampment, data: dict):
 # --- the map -----------------------------------------------------------------------------
 
 
+def _start_of(day: dt.date) -> dt.datetime:
+    """Midnight at the start of `day` in the site's time zone."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
 def _filtered_contacts(filters: dict):
     from sunflower.outreach.models import OutreachContact
 
+    # A range of instants, not a __date lookup: the (…, contacted_at) indexes then serve it.
     contacts = OutreachContact.objects.filter(
-        contacted_at__date__gte=filters["start"], contacted_at__date__lte=filters["end"]
+        contacted_at__gte=_start_of(filters["start"]),
+        contacted_at__lt=_start_of(filters["end"] + dt.timedelta(days=1)),
     )
     if filters.get("agency"):
         contacts = contacts.filter(organization=filters["agency"])
@@ -488,11 +495,16 @@ def map_data(user, filters: dict, remote_addr=None) -> dict:
     this look. Points: the contacts of the user's outreach agencies (all agencies for HMIS
     administrators), but a DV-flagged contact's point only to its own agency. Counts by
     county: every agency's contacts (a count reveals no person). A fixed number of queries."""
+    from django.conf import settings
+
     from sunflower.outreach.models import MapView
 
     agencies = map_agency_ids(user)
     if agencies is not None and not agencies:
         raise PermissionDenied
+    # A phone draws a few thousand points well, not a year of a state's: the newest are shown
+    # and the rest are in the counts by county (the summary says so).
+    limit = max(1, int(getattr(settings, "OUTREACH_MAP_MAX_POINTS", 5000)))
     contacts = _filtered_contacts(filters)
     visible = contacts
     if agencies is not None:
@@ -523,8 +535,10 @@ def map_data(user, filters: dict, remote_addr=None) -> dict:
             "project__project_name",
             "current_living_situation",
             "client_id",
-        ).order_by("-contacted_at", "-pk")
+        ).order_by("-contacted_at", "-pk")[: limit + 1]
     ]
+    limited = len(points) > limit
+    points = points[:limit]
     counts = dict(contacts.values_list("county__fips5").annotate(total=Count("pk")).order_by())
     encampments = visible_encampments(user)
     if filters.get("region"):
@@ -559,6 +573,7 @@ def map_data(user, filters: dict, remote_addr=None) -> dict:
         "county_counts": counts,
         "total": sum(counts.values()),
         "hidden_points": sum(counts.values()) - len(points),
+        "points_limited": limited,
         "encampments": {"type": "FeatureCollection", "features": camps},
     }
 

@@ -216,3 +216,39 @@ def test_a_victim_service_providers_encampments_stay_in_its_agency(outreach, cli
             actions.record_visit(outsider, site, {"status": "cleared"})
     site.refresh_from_db()
     assert site.status == "active"
+
+
+def test_a_map_view_draws_at_most_the_newest_points(outreach, client, settings):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    settings.OUTREACH_MAP_MAX_POINTS = 2
+    for hours in (1, 2, 3):
+        actions.record_contact(
+            outreach.worker,
+            outreach.entry(contacted_at=timezone.now() - dt.timedelta(hours=hours)),
+        )
+    data = _points(client, outreach.worker)
+    assert data["points_limited"] is True and data["total"] == 3
+    shown = [f["properties"]["at"] for f in data["points"]["features"]]
+    assert len(shown) == 2 and shown == sorted(shown, reverse=True)
+    settings.OUTREACH_MAP_MAX_POINTS = 3
+    assert _points(client, outreach.worker)["points_limited"] is False
+
+
+def test_the_period_takes_whole_local_days(outreach, client):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    # Just after midnight and just before the next: both on the day, none on the next.
+    day = timezone.localdate() - dt.timedelta(days=3)
+    midnight = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    for at in (midnight, midnight + dt.timedelta(hours=23, minutes=59)):
+        actions.record_contact(outreach.worker, outreach.entry(contacted_at=at))
+    assert _points(client, outreach.worker, start=day, end=day)["total"] == 2
+    next_day = day + dt.timedelta(days=1)
+    assert _points(client, outreach.worker, start=next_day, end=next_day)["total"] == 0
+    before = day - dt.timedelta(days=1)
+    assert _points(client, outreach.worker, start=before, end=before)["total"] == 0
