@@ -16,6 +16,7 @@ import re
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from sunflower.accounts.roles import Duty, Role
 from sunflower.accounts.testing import create_user_with_role
@@ -150,12 +151,13 @@ def test_assess_list_refer_accept_move_in_and_export(page, live_server, ces_worl
     page.wait_for_url(re.compile(r"/ces/$"))
     page.get_by_role("link", name=re.compile("Assess.*Rosalind Everly")).click()
     page.get_by_test_id("assessment-form").wait_for()
-    # "Which conditions?" is hidden until the health question is answered yes
+    # "Which conditions?" is hidden until the health question is answered yes. The deferred
+    # script hides it after the form is attached, so wait for it rather than look once.
     conditions = page.locator("[data-show-if='physical_health']")
-    assert conditions.is_hidden()
+    expect(conditions).to_be_hidden()
     page.get_by_label("Region whose list the household joins").select_option(str(region.pk))
     fill_housing_assessment(page)
-    assert conditions.is_visible()
+    expect(conditions).to_be_visible()
     shots(page, "assessment")
     page.get_by_role("button", name="Save the assessment").click()
     page.get_by_test_id("entry-status").wait_for()
