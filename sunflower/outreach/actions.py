@@ -96,6 +96,21 @@ def _dv_flag(project, client) -> bool:
 # --- contacts ----------------------------------------------------------------------------
 
 
+def _situation_and_time_errors(data: dict) -> dict[str, list[str]]:
+    """What is wrong with a contact's living situation and time; recording and correcting
+    a contact hold both to the same rule."""
+    errors: dict[str, list[str]] = {}
+    situation = data.get("current_living_situation")
+    if situation is None or int(situation) not in dict(phone_living_situations()):
+        errors["current_living_situation"] = [_("Choose the current living situation.")]
+    contacted_at = data.get("contacted_at")
+    if contacted_at is None:
+        errors["contacted_at"] = [_("Enter the date and time of the contact.")]
+    elif contacted_at > timezone.now() + CLOCK_SKEW:
+        errors["contacted_at"] = [_("The contact cannot be in the future.")]
+    return errors
+
+
 def record_contact(user, data: dict):
     """Record one street outreach contact; returns (contact, created).
 
@@ -126,14 +141,8 @@ def record_contact(user, data: dict):
         errors["person_description"] = [
             _("Choose the client, or describe the person to identify them later.")
         ]
-    situation = data.get("current_living_situation")
-    if situation is None or int(situation) not in dict(phone_living_situations()):
-        errors["current_living_situation"] = [_("Choose the current living situation.")]
-    contacted_at = data.get("contacted_at")
-    if contacted_at is None:
-        errors["contacted_at"] = [_("Enter the date and time of the contact.")]
-    elif contacted_at > timezone.now() + CLOCK_SKEW:
-        errors["contacted_at"] = [_("The contact cannot be in the future.")]
+    errors.update(_situation_and_time_errors(data))
+    situation, contacted_at = data.get("current_living_situation"), data.get("contacted_at")
     if data.get("engaged") and enrollment is None:
         errors["engaged"] = [_("A date of engagement is recorded for a known client only.")]
     try:
@@ -260,14 +269,8 @@ def correct_contact(user, contact, data: dict):
     ):
         raise PermissionDenied
     errors: dict[str, list[str]] = {}
-    situation = data.get("current_living_situation")
-    if situation is None or int(situation) not in dict(phone_living_situations()):
-        errors["current_living_situation"] = [_("Choose the current living situation.")]
-    contacted_at = data.get("contacted_at")
-    if contacted_at is None:
-        errors["contacted_at"] = [_("Enter the date and time of the contact.")]
-    elif contacted_at > timezone.now() + CLOCK_SKEW:
-        errors["contacted_at"] = [_("The contact cannot be in the future.")]
+    errors.update(_situation_and_time_errors(data))
+    situation, contacted_at = data.get("current_living_situation"), data.get("contacted_at")
     description = (data.get("person_description") or "").strip()
     if contact.client_id is None and not description:
         errors["person_description"] = [_("Describe the person, to identify them later.")]
