@@ -192,9 +192,33 @@ class CountyCountsForm(MapFilterForm):
             del self.fields[name]
 
 
+class GeometryField(forms.CharField):
+    """A place marked on the map: the page sends a GeoJSON geometry as text. This field only
+    reads it; the actions check its shape and that it lies in Kansas. With keep_when_empty,
+    nothing sent is None (the record keeps the place it has)."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, *, keep_when_empty=False, **kwargs):
+        super().__init__(required=False, **kwargs)
+        self.keep_when_empty = keep_when_empty
+
+    def clean(self, value):
+        raw = super().clean(value)
+        if not raw and self.keep_when_empty:
+            return None
+        try:
+            geometry = json.loads(raw)
+        except ValueError:
+            geometry = None
+        if not isinstance(geometry, dict):
+            raise forms.ValidationError(_("Mark the place on the map."))
+        return geometry
+
+
 class EncampmentForm(forms.Form):
     name = forms.CharField(max_length=120, label=_("Name of the site"))
-    geometry = forms.CharField(widget=forms.HiddenInput, required=False)
+    geometry = GeometryField()
     status = forms.ChoiceField(choices=EncampmentStatus.choices, label=_("Status"))
     estimated_people = forms.IntegerField(
         min_value=0, max_value=10000, required=False, label=_("Estimated people")
@@ -216,40 +240,18 @@ class EncampmentForm(forms.Form):
         style(self)
         self.fields["geometry"].widget.attrs.pop("class", None)
 
-    def clean_geometry(self):
-        raw = self.cleaned_data.get("geometry") or ""
-        try:
-            value = json.loads(raw)
-        except ValueError:
-            value = None
-        if not isinstance(value, dict):
-            raise forms.ValidationError(_("Mark the place on the map."))
-        return value
-
 
 class EncampmentChangeForm(forms.Form):
     """Name, place and notes of a site; an empty place keeps the one it has."""
 
     name = forms.CharField(max_length=120, label=_("Name of the site"))
-    geometry = forms.CharField(widget=forms.HiddenInput, required=False)
+    geometry = GeometryField(keep_when_empty=True)
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         style(self)
         self.fields["geometry"].widget.attrs.pop("class", None)
-
-    def clean_geometry(self):
-        raw = self.cleaned_data.get("geometry") or ""
-        if not raw.strip():
-            return None
-        try:
-            value = json.loads(raw)
-        except ValueError:
-            value = None
-        if not isinstance(value, dict):
-            raise forms.ValidationError(_("Mark the place on the map."))
-        return value
 
 
 class VisitForm(forms.Form):
