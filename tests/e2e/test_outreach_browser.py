@@ -71,12 +71,21 @@ def sign_in(page, live_server, email):
     page.wait_for_url(live_server.url + reverse("home"))
 
 
-def record_with_my_location(page, description):
+def open_contact_form(page, live_server):
+    page.goto(live_server.url + reverse("outreach:contact_new"))
+    page.wait_for_selector("#contact-map .leaflet-overlay-pane path")  # the county outlines
+
+
+def use_my_location(page):
     page.click("[data-testid=use-location]")
     page.wait_for_selector("[data-testid=location-status]:has-text('Location set')")
-    page.fill("#id_person_description", description)
-    page.click("label[for=id_services_given_0]")
+
+
+def submit_offline(page):
+    """Send the form with the connection gone: the phone keeps the entry."""
+    page.context.set_offline(True)
     page.click("[data-testid=submit-contact]")
+    page.wait_for_selector("[data-testid=offline-status]:has-text('saved on this phone')")
 
 
 def test_a_contact_recorded_on_a_phone_is_on_the_map_in_its_county(
@@ -86,10 +95,8 @@ def test_a_contact_recorded_on_a_phone_is_on_the_map_in_its_county(
 
     shots = screenshot_taker("outreach", _shot_numbers)
     sign_in(phone, live_server, "worker@prairie.example")
-    phone.goto(live_server.url + reverse("outreach:contact_new"))
-    phone.wait_for_selector("#contact-map .leaflet-overlay-pane path")  # the county outlines
-    phone.click("[data-testid=use-location]")
-    phone.wait_for_selector("[data-testid=location-status]:has-text('Location set')")
+    open_contact_form(phone, live_server)
+    use_my_location(phone)
     phone.fill("#id_person_description", "Man in a green coat, with a dog")
     phone.click("label[for=id_services_given_0]")  # food or water
     shots(phone, "contact-form")
@@ -168,15 +175,11 @@ def test_an_entry_made_offline_is_kept_and_lands_once(
     shots = screenshot_taker("outreach", _shot_numbers)
     phone.context.set_geolocation(GARDEN_CITY)
     sign_in(phone, live_server, "worker@prairie.example")
-    phone.goto(live_server.url + reverse("outreach:contact_new"))
-    phone.wait_for_selector("#contact-map .leaflet-overlay-pane path")
-    phone.click("[data-testid=use-location]")
-    phone.wait_for_selector("[data-testid=location-status]:has-text('Location set')")
+    open_contact_form(phone, live_server)
+    use_my_location(phone)
     phone.fill("#id_person_description", "Woman with a red backpack")
 
-    phone.context.set_offline(True)
-    phone.click("[data-testid=submit-contact]")
-    phone.wait_for_selector("[data-testid=offline-status]:has-text('saved on this phone')")
+    submit_offline(phone)
     shots(phone, "offline-kept")
     pending = phone.evaluate(f"JSON.parse(localStorage.getItem('{queue_key('worker')}'))")
     assert len(pending) == 1
@@ -210,14 +213,10 @@ def test_an_entry_kept_on_a_shared_phone_is_sent_only_by_its_worker(
         "colleague@prairie.example", Role.AGENCY_CES_OUTREACH, PASSWORD, outreach_world
     )
     sign_in(phone, live_server, "worker@prairie.example")
-    phone.goto(live_server.url + reverse("outreach:contact_new"))
-    phone.wait_for_selector("#contact-map .leaflet-overlay-pane path")
-    phone.click("[data-testid=use-location]")
-    phone.wait_for_selector("[data-testid=location-status]:has-text('Location set')")
+    open_contact_form(phone, live_server)
+    use_my_location(phone)
     phone.fill("#id_person_description", "Man with a blue tent")
-    phone.context.set_offline(True)
-    phone.click("[data-testid=submit-contact]")
-    phone.wait_for_selector("[data-testid=offline-status]:has-text('saved on this phone')")
+    submit_offline(phone)
 
     # The worker's session ends before the connection returns; a colleague signs in.
     phone.context.clear_cookies()
@@ -225,8 +224,7 @@ def test_an_entry_kept_on_a_shared_phone_is_sent_only_by_its_worker(
     phone.wait_for_selector("[data-testid=offline-status]:has-text('Sign in again')")
     assert OutreachContact.objects.count() == 0
     sign_in(phone, live_server, "colleague@prairie.example")
-    phone.goto(live_server.url + reverse("outreach:contact_new"))
-    phone.wait_for_selector("#contact-map .leaflet-overlay-pane path")
+    open_contact_form(phone, live_server)
     phone.wait_for_timeout(1000)  # the page tries its own queue on load
     assert OutreachContact.objects.count() == 0
     assert phone.locator("[data-testid=offline-status]").is_hidden()
@@ -255,16 +253,14 @@ def test_a_known_client_is_found_by_typing_and_the_contact_is_theirs(
     )
     make_enrollment(make_client(first_name="Lee", last_name="Walker"), project, dt.date(2026, 1, 5))
     sign_in(phone, live_server, "worker@prairie.example")
-    phone.goto(live_server.url + reverse("outreach:contact_new"))
-    phone.wait_for_selector("#contact-map .leaflet-overlay-pane path")
+    open_contact_form(phone, live_server)
     assert phone.locator("#id_enrollment option").count() == 3  # nobody chosen, Dana, Lee
     assert phone.locator(f"a[href='{reverse('client_create')}']").count() == 1
 
     phone.fill("[data-testid=client-filter]", "dana stree")  # words in any order, any case
     assert phone.locator("#id_enrollment option").count() == 2
     assert phone.locator("#id_enrollment").input_value() == str(dana.pk)
-    phone.click("[data-testid=use-location]")
-    phone.wait_for_selector("[data-testid=location-status]:has-text('Location set')")
+    use_my_location(phone)
     phone.click("[data-testid=submit-contact]")
     phone.wait_for_selector("[data-testid=contact-sent]:has-text('Shawnee County')")
     # The form is ready for the next person: the whole list is back.
