@@ -11,6 +11,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from browsing import PASSWORD, sign_in  # tests/e2e is on sys.path (no package)
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,7 +24,6 @@ from sunflower.hmis.testing import make_client, make_enrollment, make_organizati
 pytestmark = [pytest.mark.casemgmt, pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
-PASSWORD = "Sunflower-e2e-a11y-password-2026"
 ES_NIGHT_BY_NIGHT = 1
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -64,14 +64,6 @@ def shelter():
         client=johnson, project=project, entry_date=timezone.localdate() - dt.timedelta(days=5)
     )
     return project, user, johnson, enrollment
-
-
-def sign_in(page, live_server, email: str) -> None:
-    page.goto(live_server.url + reverse("login"))
-    page.fill("#id_username", email)
-    page.fill("#id_password", PASSWORD)
-    page.click("[data-testid=sign-in]")
-    page.wait_for_url(live_server.url + reverse("home"))
 
 
 def htmx_settled(page) -> None:

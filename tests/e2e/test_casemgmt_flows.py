@@ -12,6 +12,7 @@ import itertools
 import re
 
 import pytest
+from browsing import PASSWORD, sign_in  # tests/e2e is on sys.path (no package)
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,7 +25,6 @@ from sunflower.hmis.testing import make_client, make_organization, make_project
 # The live server needs committed data: transactional tests.
 pytestmark = [pytest.mark.casemgmt, pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "Sunflower-e2e-password-2026"
 ES_NIGHT_BY_NIGHT = 1
 WEEK = 7
 # Numbers the screenshots across the module's tests, in the order they are taken.
@@ -81,14 +81,6 @@ def shelter():
         ),
     }
     return agency, project, user, clients
-
-
-def sign_in(page, live_server, email: str) -> None:
-    page.goto(live_server.url + reverse("login"))
-    page.fill("#id_username", email)
-    page.fill("#id_password", PASSWORD)
-    page.click("[data-testid=sign-in]")
-    page.wait_for_url(live_server.url + reverse("home"))
 
 
 def tick(scope, input_id: str) -> None:

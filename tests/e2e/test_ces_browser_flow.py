@@ -14,6 +14,7 @@ import itertools
 import re
 
 import pytest
+from browsing import PASSWORD, sign_in  # tests/e2e is on sys.path (no package)
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -24,7 +25,6 @@ from sunflower.ces.testing import HOUSING_ANSWERS, HOUSING_SCORE
 
 pytestmark = [pytest.mark.ces, pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "Sunflower-e2e-password-2026"
 _shot_numbers = itertools.count(1)
 
 
@@ -102,15 +102,6 @@ def ces_world():
         "enrollment": enrollment,
         "coc": coc,
     }
-
-
-def sign_in(page, live_server, email):
-    page.context.clear_cookies()
-    page.goto(live_server.url + reverse("login"))
-    page.fill("#id_username", email)
-    page.fill("#id_password", PASSWORD)
-    page.click("[data-testid=sign-in]")
-    page.wait_for_url(live_server.url + reverse("home"))
 
 
 def tick(page, selector: str) -> None:

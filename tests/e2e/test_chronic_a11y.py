@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from browsing import sign_in
 from django.urls import reverse
 from test_accessibility import (  # tests/e2e is on sys.path (rootdir-less test dir)
     check_at_every_size,
     shelter,  # noqa: F401  (fixture)
-    sign_in,
 )
 
 from sunflower.chronic.actions import record_period

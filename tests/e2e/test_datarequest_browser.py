@@ -15,6 +15,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from browsing import PASSWORD, sign_in  # tests/e2e is on sys.path (no package)
 from django.core import mail
 from django.urls import reverse
 
@@ -23,7 +24,6 @@ from sunflower.accounts.testing import create_user_with_role
 
 pytestmark = [pytest.mark.portal, pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "Sunflower-e2e-password-2026"
 RESEARCHER = "dana@university.example"
 _shot_numbers = itertools.count(1)
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
@@ -60,15 +60,6 @@ def _no_rate_limit_left_from_another_test():
 
     for address in ("127.0.0.1", None):
         cache.delete(_key("datarequest", address))
-
-
-def sign_in(page, live_server, email):
-    page.context.clear_cookies()
-    page.goto(live_server.url + reverse("login"))
-    page.fill("#id_username", email)
-    page.fill("#id_password", PASSWORD)
-    page.click("[data-testid=sign-in]")
-    page.wait_for_url(live_server.url + reverse("home"))
 
 
 def hmis_data():

@@ -5,12 +5,11 @@ helpers."""
 from __future__ import annotations
 
 import pytest
+from browsing import PASSWORD, sign_in
 from django.urls import reverse
 from django.utils import timezone
 from test_accessibility import (  # tests/e2e is on sys.path (rootdir-less test dir)
-    PASSWORD,
     check_at_every_size,
-    sign_in,
 )
 
 from sunflower.accounts.roles import Role

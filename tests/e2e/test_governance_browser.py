@@ -10,6 +10,7 @@ import itertools
 from datetime import timedelta
 
 import pytest
+from browsing import PASSWORD, sign_in  # tests/e2e is on sys.path (no package)
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -19,17 +20,7 @@ from sunflower.accounts.testing import create_user_with_role
 
 pytestmark = [pytest.mark.portal, pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "Sunflower-e2e-password-2026"
 _shot_numbers = itertools.count(1)
-
-
-def sign_in(page, live_server, email):
-    page.context.clear_cookies()
-    page.goto(live_server.url + reverse("login"))
-    page.fill("#id_username", email)
-    page.fill("#id_password", PASSWORD)
-    page.click("[data-testid=sign-in]")
-    page.wait_for_url(live_server.url + reverse("home"))
 
 
 def test_a_non_hud_program_request_is_approved_by_the_committee_and_exists_in_hmis(

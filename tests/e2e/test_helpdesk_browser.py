@@ -10,6 +10,7 @@ import re
 from email.message import EmailMessage
 
 import pytest
+from browsing import PASSWORD, sign_in
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
@@ -19,7 +20,6 @@ from sunflower.accounts.testing import create_user_with_role
 
 pytestmark = [pytest.mark.portal, pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "Sunflower-e2e-password-2026"
 _shot_numbers = itertools.count(1)
 
 
@@ -39,11 +39,7 @@ def test_an_emailed_ticket_gets_a_reply_that_reaches_the_sender(
     (tmp_path / "in.eml").write_bytes(bytes(message))
     call_command("helpdesk-ingest", str(tmp_path / "in.eml"))
 
-    page.goto(live_server.url + reverse("login"))
-    page.fill("#id_username", "lee@hmis.example")
-    page.fill("#id_password", PASSWORD)
-    page.click("[data-testid=sign-in]")
-    page.wait_for_url(live_server.url + reverse("home"))
+    sign_in(page, live_server, "lee@hmis.example")
     page.goto(live_server.url + reverse("helpdesk:queue"))
     page.get_by_role("link", name=re.compile(r"HD-\d+")).click()
     assert "client list is empty" in page.inner_text("[data-testid=thread]")

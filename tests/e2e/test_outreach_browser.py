@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from browsing import PASSWORD, sign_in  # tests/e2e is on sys.path (no package)
 from django.urls import reverse
 
 from sunflower.accounts.roles import Role
@@ -16,7 +17,6 @@ from sunflower.accounts.testing import create_user_with_role
 
 pytestmark = [pytest.mark.outreach, pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "Sunflower-e2e-password-2026"
 TOPEKA = {"latitude": 39.0473, "longitude": -95.6752, "accuracy": 15}
 GARDEN_CITY = {"latitude": 37.9717, "longitude": -100.8727, "accuracy": 20}
 _shot_numbers = itertools.count(1)
@@ -60,15 +60,6 @@ def queue_key(name: str) -> str:
 
     user = get_user_model().objects.get(email=f"{name}@prairie.example")
     return f"sunflower.outreach.pending.v2.{user.pk}"
-
-
-def sign_in(page, live_server, email):
-    page.context.clear_cookies()
-    page.goto(live_server.url + reverse("login"))
-    page.fill("#id_username", email)
-    page.fill("#id_password", PASSWORD)
-    page.click("[data-testid=sign-in]")
-    page.wait_for_url(live_server.url + reverse("home"))
 
 
 def open_contact_form(page, live_server):

@@ -13,6 +13,7 @@ import itertools
 import re
 
 import pytest
+from browsing import PASSWORD, sign_in  # tests/e2e is on sys.path (no package)
 from django.core import mail
 from django.urls import reverse
 
@@ -29,7 +30,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, databases=["default", "training"]),
 ]
 
-PASSWORD = "Sunflower-e2e-password-2026"
 NEW_PASSWORD = "Prairie-wind-sunflower-42"
 _shot_numbers = itertools.count(1)
 
@@ -37,15 +37,6 @@ _shot_numbers = itertools.count(1)
 @pytest.fixture
 def shots(screenshot_taker):
     return screenshot_taker("portal", _shot_numbers)
-
-
-def sign_in(page, live_server, email, password=PASSWORD):
-    page.context.clear_cookies()
-    page.goto(live_server.url + reverse("login"))
-    page.fill("#id_username", email)
-    page.fill("#id_password", password)
-    page.click("[data-testid=sign-in]")
-    page.wait_for_url(live_server.url + reverse("home"))
 
 
 def decide(page, live_server, person: str, note: str) -> None:

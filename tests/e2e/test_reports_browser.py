@@ -12,6 +12,7 @@ import re
 import zipfile
 
 import pytest
+from browsing import PASSWORD, sign_in  # tests/e2e is on sys.path (no package)
 from django.urls import reverse
 
 from sunflower.accounts.roles import Role
@@ -24,7 +25,6 @@ pytestmark = [
     pytest.mark.usefixtures("report_results_in_tmp"),
 ]
 
-PASSWORD = "Sunflower-e2e-password-2026"
 COC = "KS-507"
 _shot_numbers = itertools.count(1)
 
@@ -82,15 +82,6 @@ def reports_world():
         ),
     }
     return {"psh": psh, "users": users}
-
-
-def sign_in(page, live_server, email):
-    page.context.clear_cookies()
-    page.goto(live_server.url + reverse("login"))
-    page.fill("#id_username", email)
-    page.fill("#id_password", PASSWORD)
-    page.click("[data-testid=sign-in]")
-    page.wait_for_url(live_server.url + reverse("home"))
 
 
 def test_agency_user_runs_an_apr_drills_down_and_downloads_the_zip(

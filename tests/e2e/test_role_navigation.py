@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from browsing import PASSWORD
 from django.urls import reverse
 
 from sunflower.accounts.navigation import FEATURES
@@ -16,8 +17,6 @@ from sunflower.accounts.testing import create_user_with_role
 # The live server needs committed data: transactional tests (tests/conftest.py puts back the
 # rows migrations insert, which the flush between tests removes).
 pytestmark = [pytest.mark.foundation, pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "Sunflower-e2e-password-2026"
 
 
 def allowed_keys(role: Role) -> set[str]:

@@ -7,13 +7,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from browsing import PASSWORD, sign_in
 from django.urls import reverse
 from django.utils import timezone
 from test_accessibility import (  # tests/e2e is on sys.path (rootdir-less test dir)
-    PASSWORD,
     check_at_every_size,
     htmx_settled,
-    sign_in,
 )
 
 from sunflower.accounts.actions import hmis_user_for
