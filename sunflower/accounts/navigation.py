@@ -110,6 +110,13 @@ FEATURES: tuple[Feature, ...] = (
         _("Help desk: tickets from the web form and e-mail, replies, notes and targets"),
     ),
     Feature(
+        "data_requests",
+        _("Data requests"),
+        "datarequests:queue",
+        Action.MANAGE_USERS_PROJECTS_APPROVALS,
+        _("Data requests: review, committee and KHRC decisions, suppressed extracts"),
+    ),
+    Feature(
         "training_completion",
         _("Training completion"),
         "training:completion",

@@ -72,6 +72,12 @@ _CARD_TEXT: dict[str, dict[Scope | None, str | Promise]] = {
     "administration": {
         None: _("Onboard users, set up projects and decide on access and program requests."),
     },
+    "data_requests": {
+        None: _(
+            "Work the queue of requests for HMIS data: acknowledge, review, record the "
+            "committee's and KHRC's decisions and send the suppressed extract."
+        ),
+    },
     "committee": {
         None: _("Review and vote on non-HUD programs joining the HMIS and on data requests."),
     },

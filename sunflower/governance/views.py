@@ -15,6 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from sunflower.accounts.policy import Action, Scope, agency_ids_with, can, require
 from sunflower.core.forms import add_validation_errors
 from sunflower.core.middleware import public
+from sunflower.datarequests import actions as datarequest_actions
+from sunflower.datarequests.models import DataRequest
 from sunflower.hmis.models import Organization
 from sunflower.portal.markup import render_markdown
 
@@ -129,8 +131,19 @@ def committee(request):
         .distinct()
         .select_related("organization")[:50]
     )
+    # Data requests reach the committee too (docs/data-requests.md); the data-request rules
+    # decide which the member sees.
+    data_requests = datarequest_actions.visible_requests(request.user).filter(
+        status=DataRequest.Status.COMMITTEE
+    )
     return render(
-        request, "governance/committee.html", {"waiting": list(waiting), "decided": list(decided)}
+        request,
+        "governance/committee.html",
+        {
+            "waiting": list(waiting),
+            "decided": list(decided),
+            "data_requests": list(data_requests.order_by("submitted_at", "pk")),
+        },
     )
 
 

@@ -173,6 +173,32 @@ def test_people_outside_the_hmis_team_and_committee_cannot_see_the_queue(
     assert response.status_code == 403
 
 
+def test_the_committee_page_lists_the_data_requests_waiting_for_its_decision(
+    client, team, member
+):
+    waiting = submit(title="Shelter use by age")
+    submit(title="Not reviewed by KHRC yet")
+    actions.record_decision(waiting, team, Body.KHRC, "approve")
+    client.force_login(member)
+    html = client.get(reverse("committee")).content.decode()
+    listed = re.search(r'data-testid="committee-data-requests">(.*?)</ul>', html, re.S).group(1)
+    assert "Shelter use by age" in listed and waiting.reference in listed
+    assert reverse("datarequests:detail", args=[waiting.pk]) in listed
+    assert "Not reviewed by KHRC yet" not in html
+    actions.record_decision(waiting, member, Body.COMMITTEE, "approve")
+    html = client.get(reverse("committee")).content.decode()
+    assert "No data request waits for the committee." in html
+
+
+def test_the_hmis_team_finds_data_requests_in_its_navigation(client, team, member):
+    client.force_login(team)
+    html = client.get(reverse("home")).content.decode()
+    assert f'href="{reverse("datarequests:queue")}"' in html
+    client.force_login(member)  # a committee member reaches them from the committee page
+    html = client.get(reverse("home")).content.decode()
+    assert 'data-nav-key="data_requests"' not in html and 'data-nav-key="committee"' in html
+
+
 def test_the_team_records_decisions_and_fulfils_from_the_detail_page(client, hmis_world, team):
     request = submit()
     client.force_login(team)
