@@ -153,9 +153,21 @@ def submit_quiz(user, course: Course, answers: dict[int, int]) -> QuizAttempt:
     return attempt
 
 
+@dataclass(frozen=True)
+class PracticeStatus:
+    """The practice test on the completion page: when the user first passed it (None: not
+    yet). Absent (None instead of a PracticeStatus) where the role has no practice task."""
+
+    passed_at: datetime | None
+
+
 def completion_table(organization_ids=None):
-    """(courses, rows): each row a membership and, per course, its CourseStatus or None where
-    the role does not require the course; for the HMIS team's completion page."""
+    """(courses, rows): each row a membership, per course its CourseStatus or None where the
+    role does not require the course, and its PracticeStatus (or None where the role takes no
+    practice test); for the HMIS team's completion page."""
+    from .models import PracticeAttempt
+    from .practice import tasks_for
+
     memberships = list(
         Membership.objects.filter(is_active=True)
         .select_related("user", "organization")
@@ -172,8 +184,19 @@ def completion_table(organization_ids=None):
         key = (user_id, course_id)
         if key not in last_pass or taken_at > last_pass[key]:
             last_pass[key] = taken_at
+    first_practice_pass: dict[int, datetime] = {}
+    for user_id, passed_at in PracticeAttempt.objects.filter(
+        user_id__in=users, passed_at__isnull=False
+    ).values_list("user_id", "passed_at"):
+        if user_id not in first_practice_pass or passed_at < first_practice_pass[user_id]:
+            first_practice_pass[user_id] = passed_at
     rows = []
     for membership in memberships:
+        practice = (
+            PracticeStatus(first_practice_pass.get(membership.user_id))
+            if tasks_for(membership.role)
+            else None
+        )
         cells = []
         for course in courses:
             passed_at = last_pass.get((membership.user_id, course.pk))
@@ -183,5 +206,5 @@ def completion_table(organization_ids=None):
                 if required
                 else None
             )
-        rows.append((membership, cells))
+        rows.append((membership, cells, practice))
     return courses, rows

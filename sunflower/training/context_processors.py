@@ -16,7 +16,9 @@ def practice(request):
     user = getattr(request, "user", None)
     tasks = []
     if user is not None and user.is_authenticated and user.email.endswith("@" + TRAINING_DOMAIN):
-        role = next(iter(user.memberships.filter(is_active=True).values_list("role", flat=True)), None)
+        role = next(
+            iter(user.memberships.filter(is_active=True).values_list("role", flat=True)), None
+        )
         if role is not None:
             states = task_states(user, role)
             tasks = [(task, states[task.key]) for task in tasks_for(role)]

@@ -82,14 +82,14 @@ def live_path(path: str) -> str:
     """A path of the live site, from one reversed inside the training environment."""
     prefix = get_script_prefix()
     if prefix.endswith(PRACTICE_PREFIX.lstrip("/") + "/") and path.startswith(prefix):
-        return prefix[: -len(PRACTICE_PREFIX.lstrip("/") + "/")] + path[len(prefix):]
+        return prefix[: -len(PRACTICE_PREFIX.lstrip("/") + "/")] + path[len(prefix) :]
     return path
 
 
 def practice_path(path: str) -> str:
     """The practice site's version of a path reversed on the live site."""
     prefix = get_script_prefix()
-    return prefix.rstrip("/") + PRACTICE_PREFIX + "/" + path[len(prefix):]
+    return prefix.rstrip("/") + PRACTICE_PREFIX + "/" + path[len(prefix) :]
 
 
 class PracticeEnvironmentMiddleware:
@@ -103,7 +103,7 @@ class PracticeEnvironmentMiddleware:
     def __call__(self, request):
         if not is_practice_path(request.path_info):
             return self.get_response(request)
-        request.path_info = request.path_info[len(PRACTICE_PREFIX):] or "/"
+        request.path_info = request.path_info[len(PRACTICE_PREFIX) :] or "/"
         request.practice_environment = True
         for live_name, practice_name in self._cookie_names():
             request.COOKIES.pop(live_name, None)

@@ -53,17 +53,21 @@ class PracticeTask:
 def _created_a_client(account) -> bool:
     from sunflower.hmis.models import Client
 
-    return account.hmis_user_id is not None and Client.objects.filter(
-        user_id=account.hmis_user_id
-    ).exists()
+    return (
+        account.hmis_user_id is not None
+        and Client.objects.filter(user_id=account.hmis_user_id).exists()
+    )
 
 
 def _enrolled_someone(account) -> bool:
     from sunflower.hmis.models import Enrollment
 
-    return account.hmis_user_id is not None and Enrollment.objects.filter(
-        user_id=account.hmis_user_id
-    ).exclude(project__project_type=CE_PROJECT_TYPE).exists()
+    return (
+        account.hmis_user_id is not None
+        and Enrollment.objects.filter(user_id=account.hmis_user_id)
+        .exclude(project__project_type=CE_PROJECT_TYPE)
+        .exists()
+    )
 
 
 def _assessed_a_household(account) -> bool:
@@ -93,9 +97,7 @@ PRACTICE_TASKS = (
     PracticeTask(
         "ces_assessment",
         gettext_lazy("Complete a CES assessment"),
-        gettext_lazy(
-            "Enter a household in Coordinated Entry and complete its housing assessment."
-        ),
+        gettext_lazy("Enter a household in Coordinated Entry and complete its housing assessment."),
         Action.CES_ASSESS_AND_REFER,
         frozenset({Scope.CES_RECORDS, Scope.OWN_AGENCY, Scope.ALL}),
         _assessed_a_household,
@@ -135,15 +137,12 @@ def start_attempt(user) -> tuple[PracticeAttempt, str]:
     role = practice_role(user)
     if role is None:
         raise ValueError("this account has no role that takes the practice test")
-    attempt = (
-        PracticeAttempt.objects.filter(user=user, passed_at__isnull=True, role=role).first()
-        or PracticeAttempt.objects.create(
-            user=user, role=role, practice_username=f"practice-{secrets.token_hex(6)}"
-        )
+    attempt = PracticeAttempt.objects.filter(
+        user=user, passed_at__isnull=True, role=role
+    ).first() or PracticeAttempt.objects.create(
+        user=user, role=role, practice_username=f"practice-{secrets.token_hex(6)}"
     )
-    token = signing.dumps(
-        {"u": attempt.practice_username, "r": attempt.role}, salt=ENTRY_SALT
-    )
+    token = signing.dumps({"u": attempt.practice_username, "r": attempt.role}, salt=ENTRY_SALT)
     return attempt, token
 
 
@@ -196,7 +195,9 @@ def check_attempt(attempt: PracticeAttempt) -> PracticeAttempt:
     from sunflower.portal.actions import activate_if_ready
 
     with training_database():
-        account = User.objects.filter(email=f"{attempt.practice_username}@{TRAINING_DOMAIN}").first()
+        account = User.objects.filter(
+            email=f"{attempt.practice_username}@{TRAINING_DOMAIN}"
+        ).first()
         states = (
             task_states(account, attempt.role)
             if account is not None
@@ -323,6 +324,13 @@ def _training_agency_projects(admin) -> None:
         ProjectCoC.objects.create(project=project, coc_code=coc.code, geocode=geocode)
         if project_type == CE_PROJECT_TYPE:
             access_points.designate(
-                admin, project, "Training access point", AccessPoint.Mode.REMOTE, coc, None,
-                [], ["crisis", "housing"], start,
+                admin,
+                project,
+                "Training access point",
+                AccessPoint.Mode.REMOTE,
+                coc,
+                None,
+                [],
+                ["crisis", "housing"],
+                start,
             )

@@ -135,14 +135,15 @@ def completion(request):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="training-completion.csv"'
         writer = csv.writer(response)
-        writer.writerow(["Agency", "User", "Role", *[c.title for c in courses]])
-        for membership, cells in rows:
+        writer.writerow(["Agency", "User", "Role", *[c.title for c in courses], "Practice test"])
+        for membership, cells, practice in rows:
             writer.writerow(
                 [
                     membership.organization.organization_name,
                     membership.user.email,
                     membership.get_role_display(),
                     *[_cell_text(cell) for cell in cells],
+                    _practice_text(practice),
                 ]
             )
         return response
@@ -155,3 +156,9 @@ def _cell_text(status) -> str:
     if status.current:
         return f"passed {status.passed_at:%Y-%m-%d}"
     return "refresher due" if status.passed_at else "not passed"
+
+
+def _practice_text(status) -> str:
+    if status is None:
+        return "not required"
+    return f"passed {status.passed_at:%Y-%m-%d}" if status.passed_at else "not passed"

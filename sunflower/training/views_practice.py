@@ -92,8 +92,12 @@ def enter(request, token: str):
         return render(
             request,
             "training/practice_unavailable.html",
-            {"reason": _("This link into the training environment is out of date. Open the "
-                         "training environment again from your trainings page.")},
+            {
+                "reason": _(
+                    "This link into the training environment is out of date. Open the "
+                    "training environment again from your trainings page."
+                )
+            },
             status=400,
         )
     try:
@@ -102,8 +106,12 @@ def enter(request, token: str):
         return render(
             request,
             "training/practice_unavailable.html",
-            {"reason": _("The training environment is not set up yet. The HMIS team sets it "
-                         "up with “sunflower training-environment”.")},
+            {
+                "reason": _(
+                    "The training environment is not set up yet. The HMIS team sets it "
+                    "up with “sunflower training-environment”."
+                )
+            },
             status=503,
         )
     login(request, account, backend="django.contrib.auth.backends.ModelBackend")

@@ -3,6 +3,7 @@ onboarding gate and the HMIS team's completion page."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -182,14 +183,33 @@ def test_the_completion_page_is_the_hmis_teams_and_lists_every_agency(
     workers = [
         create_user_with_role(f"w{n}@example.org", Role.AGENCY_CES, PASSWORD) for n in range(6)
     ]
+    vsp = create_user_with_role("vsp@example.org", Role.VICTIM_SERVICE_PROVIDER, PASSWORD)
     QuizAttempt.objects.create(user=workers[0], course=ces, score_percent=100, passed=True)
+    record_practice_pass(workers[1])
     client.force_login(workers[0])
     assert client.get(reverse("training:completion")).status_code == 403
     client.force_login(hmis)
     with django_assert_max_num_queries(12):
         html = client.get(reverse("training:completion")).content.decode()
     assert all(w.email in html for w in workers)
-    assert html.count("not passed") == 6 + 5 + 1  # basics for all six and the team; ces for five
+    courses_html = re.sub(r'<td data-testid="practice-cell">.*?</td>', "", html, flags=re.S)
+    # basics for all six, the team and the VSP; ces for five
+    assert courses_html.count("not passed") == 6 + 1 + 1 + 5
+    practice = dict(
+        re.findall(
+            r"<td>([^<]+@example\.org)[^<]*</td>.*?<td data-testid=\"practice-cell\">(.*?)</td>",
+            html,
+            flags=re.S,
+        )
+    )
+    assert "passed" in practice[workers[1].email] and "not" not in practice[workers[1].email]
+    assert "not passed" in practice[workers[0].email] and "not passed" in practice[hmis.email]
+    assert "not required" in practice[vsp.email]  # a VSP enters no client records
     csv_text = client.get(reverse("training:completion") + "?format=csv").content.decode()
-    assert csv_text.splitlines()[0] == "Agency,User,Role,Basics,Ces"
+    lines = csv_text.splitlines()
+    assert lines[0] == "Agency,User,Role,Basics,Ces,Practice test"
     assert "passed " in csv_text
+    by_email = {line.split(",")[1]: line.split(",") for line in lines[1:]}
+    assert by_email[workers[1].email][-1].startswith("passed ")
+    assert by_email[vsp.email][-1] == "not required"
+    assert by_email[workers[2].email][-1] == "not passed"
