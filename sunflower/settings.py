@@ -308,6 +308,10 @@ STORAGES = {
 }
 # Attached client documents: private storage of their own (sunflower/documents/storage.py).
 STORAGES["documents"] = _documents_storage_settings(os.environ, VAR_DIR)
+# The training environment's uploads (docs/training.md): kept apart from live documents.
+STORAGES["training_documents"] = _documents_storage_settings(
+    os.environ, VAR_DIR, prefix="TRAINING_DOCUMENTS", folder="training_documents"
+)
 # Finished report runs (tables and the clients behind each cell): private, like documents, and
 # shared by every web and worker machine when it is S3 (sunflower/reports/results.py).
 STORAGES["reports"] = _documents_storage_settings(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from django.core.files.storage import storages
+from django.core.files.storage import Storage, storages
 
 
 def storage_settings(
@@ -53,8 +53,69 @@ def storage_settings(
     raise ValueError(f"{prefix}_STORAGE must be 'filesystem' or 's3', not {kind!r}.")
 
 
+class EnvironmentStorage(Storage):
+    """The storage of the environment serving the request: `live` on the live site, `training`
+    inside the training environment (sunflower/training/environment.py), so a trainee's
+    uploads never land among live files. Each call looks the storage up again, so it follows
+    the request and changed settings; a model field needs one Storage instance, hence the
+    proxy."""
+
+    def __init__(self, live: str, training: str):
+        self.live, self.training = live, training
+
+    def current(self) -> Storage:
+        from sunflower.training.environment import in_training_environment
+
+        return storages[self.training if in_training_environment() else self.live]
+
+    def open(self, name, mode="rb"):
+        return self.current().open(name, mode)
+
+    def save(self, name, content, max_length=None):
+        return self.current().save(name, content, max_length=max_length)
+
+    def generate_filename(self, filename):
+        return self.current().generate_filename(filename)
+
+    def get_valid_name(self, name):
+        return self.current().get_valid_name(name)
+
+    def get_available_name(self, name, max_length=None):
+        return self.current().get_available_name(name, max_length=max_length)
+
+    def path(self, name):
+        return self.current().path(name)
+
+    def delete(self, name):
+        return self.current().delete(name)
+
+    def exists(self, name):
+        return self.current().exists(name)
+
+    def listdir(self, path):
+        return self.current().listdir(path)
+
+    def size(self, name):
+        return self.current().size(name)
+
+    def url(self, name):
+        return self.current().url(name)
+
+    def get_accessed_time(self, name):
+        return self.current().get_accessed_time(name)
+
+    def get_created_time(self, name):
+        return self.current().get_created_time(name)
+
+    def get_modified_time(self, name):
+        return self.current().get_modified_time(name)
+
+
+_DOCUMENTS = EnvironmentStorage("documents", "training_documents")
+
+
 def documents_storage():
-    return storages["documents"]
+    return _DOCUMENTS
 
 
 def stored_name(instance, filename: str) -> str:

@@ -9,6 +9,7 @@ import re
 import pytest
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -34,6 +35,7 @@ pytestmark = [
 ]
 
 PASSWORD = "Sunflower-test-password-2026"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 CLIENT_VALUES = {
     "first_name": "Practice",
     "last_name": "Person",
@@ -167,8 +169,14 @@ def test_roles_that_enter_client_data_take_the_practice_test_with_their_own_task
 
 
 def test_a_whole_practice_session_never_queries_the_live_database(
-    client, environment, live_secret
+    client, environment, live_secret, settings, tmp_path
 ):
+    storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "documents": {**storage, "OPTIONS": {"location": str(tmp_path / "live")}},
+        "training_documents": {**storage, "OPTIONS": {"location": str(tmp_path / "training")}},
+    }
     user = trainee()
     client.force_login(user)
     live_session = client.cookies["sessionid"].value
@@ -194,7 +202,25 @@ def test_a_whole_practice_session_never_queries_the_live_database(
         )
         assert created.status_code == 302, created.content[:2000]
         assert created["Location"].startswith("/practice/")
+        # A document the trainee attaches is stored with the training environment's files.
+        practice_client = Client.objects.using(TRAINING_DB).get(last_name="Person")
+        attached = client.post(
+            "/practice" + reverse("document_attach", args=[practice_client.pk]),
+            {
+                "kind": "release_of_information",
+                "title": "Practice ROI",
+                "file": SimpleUploadedFile("roi.pdf", PDF, content_type="application/pdf"),
+            },
+        )
+        assert attached.status_code == 302, attached.content[:2000]
+        download = client.get(
+            "/practice" + reverse("document_download", args=[practice_client.documents.get().pk])
+        )
+        assert b"".join(download.streaming_content) == PDF
     assert counter.statements == []
+    stored = [path for path in (tmp_path / "training").rglob("*") if path.is_file()]
+    assert len(stored) == 1 and stored[0].read_bytes() == PDF
+    assert not (tmp_path / "live").exists()  # nothing reached the live documents
 
     # The practice account, its session and its client are all in the training database.
     assert (Client.objects.count(), User.objects.count(), Session.objects.count()) == counts
