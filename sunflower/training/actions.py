@@ -9,12 +9,13 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sunflower.accounts.models import Membership
 
-from .models import Course, Lesson, LessonCompletion, QuizAttempt
+from .models import Course, Lesson, LessonCompletion, PracticeAttempt, QuizAttempt
 
 
 def add_months(moment: datetime, months: int) -> datetime:
@@ -165,8 +166,7 @@ def completion_table(organization_ids=None):
     """(courses, rows): each row a membership, per course its CourseStatus or None where the
     role does not require the course, and its PracticeStatus (or None where the role takes no
     practice test); for the HMIS team's completion page."""
-    from .models import PracticeAttempt
-    from .practice import tasks_for
+    from .practice import tasks_for  # practice imports this module
 
     memberships = list(
         Membership.objects.filter(is_active=True)
@@ -184,12 +184,12 @@ def completion_table(organization_ids=None):
         key = (user_id, course_id)
         if key not in last_pass or taken_at > last_pass[key]:
             last_pass[key] = taken_at
-    first_practice_pass: dict[int, datetime] = {}
-    for user_id, passed_at in PracticeAttempt.objects.filter(
-        user_id__in=users, passed_at__isnull=False
-    ).values_list("user_id", "passed_at"):
-        if user_id not in first_practice_pass or passed_at < first_practice_pass[user_id]:
-            first_practice_pass[user_id] = passed_at
+    first_practice_pass: dict[int, datetime] = dict(
+        PracticeAttempt.objects.filter(user_id__in=users, passed_at__isnull=False)
+        .values("user_id")
+        .annotate(first=Min("passed_at"))
+        .values_list("user_id", "first")
+    )
     rows = []
     for membership in memberships:
         practice = (
